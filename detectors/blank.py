@@ -1,0 +1,140 @@
+"""Is a rendered page blank? Pixels only: OCR never decides blankness.
+
+Fixed grey levels fail on recycled paper and under-exposed scans (NAPS2, Stirling-PDF), so
+ink is measured against the page's own local paper level and noise. Specks, dust, the
+scanner's edge shadow, staples and punch holes are removed by size, shape and position,
+the centre weighs more than the margins, and a lone page number does not count.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import cv2
+import numpy as np
+
+NAME = "blank"
+VERSION = "1"
+
+
+@dataclass(frozen=True, slots=True)
+class PageInk:
+    """Evidence about the ink on one page."""
+
+    blank: bool
+    code: str                    # BLANK_EMPTY_PAGE, BLANK_NOISE_ONLY, BLANK_PAGE_NUMBER_ONLY,
+                                 # BLANK_SHOW_THROUGH, CONTENT_INK
+    ink_mm2: float               # centre-weighted ink area that counted as content
+    components: int              # content components kept
+    paper_level: int             # estimated paper grey level (0-255)
+    contrast_threshold: float    # grey levels below the paper that made a pixel ink
+    content_box_mm: tuple[float, float, float, float] | None = None  # x, y, w, h of kept ink
+
+
+def judge_page(gray: np.ndarray, px_per_mm: float, scanned: bool, rules: dict[str, Any]) -> PageInk:
+    """Judge one grey page. `scanned` pages may carry paper noise and show-through."""
+    h, w = gray.shape
+    image = cv2.medianBlur(gray, 3) if scanned else gray
+    background = _paper_background(image, px_per_mm)
+    diff = cv2.subtract(background, image)  # how much darker than the local paper, saturating at 0
+
+    core = diff[h // 10: h - h // 10: 2, w // 10: w - w // 10: 2]
+    paper_level = int(np.median(background))
+    offset = float(np.median(core))
+    sigma = 1.4826 * float(np.median(np.abs(core.astype(np.float32) - offset)))
+    threshold = max(rules["min_contrast"], offset + rules["noise_sigmas"] * sigma)
+    if scanned:
+        threshold = max(threshold, rules["paper_fraction"] * paper_level)
+
+    kept, weights = _content_components(diff > threshold, px_per_mm, scanned, rules)
+    ink_mm2 = float((kept[:, cv2.CC_STAT_AREA] * weights).sum()) / px_per_mm**2 if len(kept) else 0.0
+
+    box = _union_box_mm(kept, px_per_mm) if len(kept) else None
+    if box is not None and _is_page_number(box, h / px_per_mm, rules):
+        return PageInk(True, "BLANK_PAGE_NUMBER_ONLY", round(ink_mm2, 2), len(kept), paper_level,
+                       round(threshold, 1), box)
+    if ink_mm2 < rules["min_ink_mm2"]:
+        code = "BLANK_EMPTY_PAGE" if not diff.any() else "BLANK_NOISE_ONLY"
+        if scanned and code == "BLANK_NOISE_ONLY" and _has_faint_text(diff, threshold, px_per_mm, rules):
+            code = "BLANK_SHOW_THROUGH"
+        return PageInk(True, code, round(ink_mm2, 2), len(kept), paper_level, round(threshold, 1))
+    return PageInk(False, "CONTENT_INK", round(ink_mm2, 2), len(kept), paper_level, round(threshold, 1), box)
+
+
+def _paper_background(image: np.ndarray, px_per_mm: float) -> np.ndarray:
+    """Local paper level: the brightest values within ~6 mm, computed at 1/8 scale and smoothed.
+
+    This follows gradients, grey paper and dark scans, where a fixed level would not.
+    """
+    h, w = image.shape
+    factor = 8
+    small = cv2.resize(image, (max(1, w // factor), max(1, h // factor)), interpolation=cv2.INTER_AREA)
+    k = max(3, int(round(6 * px_per_mm / factor)) | 1)
+    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))
+    local_max = cv2.dilate(small, kernel)
+    smooth = cv2.blur(local_max, (k, k))
+    return cv2.resize(smooth, (w, h), interpolation=cv2.INTER_LINEAR)
+
+
+def _content_components(ink: np.ndarray, px_per_mm: float, scanned: bool,
+                        rules: dict[str, Any]) -> tuple[np.ndarray, np.ndarray]:
+    """Connected components that are content, with their centre weights."""
+    h, w = ink.shape
+    count, _labels, stats, _centroids = cv2.connectedComponentsWithStats(ink.astype(np.uint8), connectivity=8)
+    stats = stats[1:]  # label 0 is the background
+    if count <= 1:
+        return stats, np.zeros(0)
+    x, y, bw, bh, area = (stats[:, i] for i in range(5))
+
+    keep = area >= rules["min_component_mm2"] * px_per_mm**2
+    keep &= np.maximum(bw, bh) >= rules["min_extent_mm"] * px_per_mm
+    mx, my = rules["margin_fraction"] * w, rules["margin_fraction"] * h
+    in_margin = (x + bw <= mx) | (x >= w - mx) | (y + bh <= my) | (y >= h - my)
+    keep &= ~in_margin
+    if scanned:  # edge shadows and dark scanner borders touch the image border
+        keep &= ~((x == 0) | (y == 0) | (x + bw >= w) | (y + bh >= h))
+        keep &= ~_punch_holes(stats, w, h, px_per_mm, rules)
+
+    kept = stats[keep]
+    cx, cy = kept[:, 0] + kept[:, 2] / 2, kept[:, 1] + kept[:, 3] / 2
+    lo, hi = (1 - rules["central_fraction"]) / 2, (1 + rules["central_fraction"]) / 2
+    central = (cx >= lo * w) & (cx <= hi * w) & (cy >= lo * h) & (cy <= hi * h)
+    return kept, np.where(central, 1.0, rules["outer_weight"])
+
+
+def _punch_holes(stats: np.ndarray, w: int, h: int, px_per_mm: float, rules: dict[str, Any]) -> np.ndarray:
+    """Round, filled components of punch-hole size close to an edge."""
+    x, y, bw, bh, area = (stats[:, i].astype(np.float64) for i in range(5))
+    lo, hi = (d * px_per_mm for d in rules["punch_hole_diameter_mm"])
+    band = rules["punch_hole_band_mm"] * px_per_mm
+    round_shape = (np.abs(bw - bh) <= 0.25 * np.maximum(bw, bh)) & (area >= 0.6 * bw * bh) & (area <= 0.92 * bw * bh)
+    sized = (bw >= lo) & (bw <= hi) & (bh >= lo) & (bh <= hi)
+    near_edge = (x <= band) | (y <= band) | (x + bw >= w - band) | (y + bh >= h - band)
+    return round_shape & sized & near_edge
+
+
+def _has_faint_text(diff: np.ndarray, threshold: float, px_per_mm: float, rules: dict[str, Any]) -> bool:
+    """Many text-sized marks just below the ink threshold: show-through from the back of the sheet.
+
+    Only names the reason; the page is blank either way.
+    """
+    faint = diff > max(rules["min_contrast"] * 0.5, threshold * 0.35)
+    kept, weights = _content_components(faint, px_per_mm, True, rules)
+    area = float((kept[:, cv2.CC_STAT_AREA] * weights).sum()) / px_per_mm**2
+    return len(kept) >= rules["show_through_min_marks"] and area >= rules["show_through_min_mm2"]
+
+
+def _union_box_mm(kept: np.ndarray, px_per_mm: float) -> tuple[float, float, float, float]:
+    x0, y0 = kept[:, 0].min(), kept[:, 1].min()
+    x1, y1 = (kept[:, 0] + kept[:, 2]).max(), (kept[:, 1] + kept[:, 3]).max()
+    return tuple(round(float(v) / px_per_mm, 1) for v in (x0, y0, x1 - x0, y1 - y0))  # type: ignore[return-value]
+
+
+def _is_page_number(box: tuple[float, float, float, float], height_mm: float, rules: dict[str, Any]) -> bool:
+    """All the ink is one small cluster in the top or bottom band: a page number or folio."""
+    _x, y, bw, bh = box
+    max_w, max_h = rules["page_number_max_mm"]
+    band = rules["page_number_band"] * height_mm
+    in_band = y + bh <= band or y >= height_mm - band
+    return bw <= max_w and bh <= max_h and in_band

@@ -1,0 +1,243 @@
+"""Open a PDF, image or DOCX/ODT into pages: text layer, raster flag, and a bounded render.
+
+Opening is the structural confirmation of the type: a file that claims to be a PDF but
+does not open, or an image that does not decode, raises `DocumentError` with a stable
+code, which the pipeline turns into an `unreadable` verdict.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from xml.etree import ElementTree
+
+import cv2
+import numpy as np
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+from PIL import Image, ImageSequence
+
+from .config import Limits
+
+MM_PER_INCH = 25.4
+A4_LONG_SIDE_MM = 297.0
+
+
+class DocumentError(Exception):
+    """The file cannot be read as the type it claims; `code` is a stable reason code."""
+
+    def __init__(self, code: str, detail: str) -> None:
+        super().__init__(detail)
+        self.code = code
+        self.detail = detail
+
+
+@dataclass
+class Page:
+    """One page: what its text layer says, whether it holds raster content, and pixels on demand."""
+
+    number: int                      # 1-based
+    width_mm: float
+    height_mm: float
+    text: str = ""                   # text layer ('' for scans and images)
+    has_raster: bool = False         # a scan or photo: paper noise and show-through are possible
+    has_marks: bool = True           # False when the page has no objects at all (nothing to render)
+    _render: Callable[[float], np.ndarray] | None = None
+    _cache: dict[float, np.ndarray] = field(default_factory=dict)
+
+    def rgb(self, dpi: float) -> np.ndarray:
+        """The page as an RGB uint8 array at about `dpi` (cached; pixels bounded by the limits)."""
+        if dpi not in self._cache:
+            if self._render is None:
+                raise DocumentError("NO_RENDER", "page cannot be rendered")
+            self._cache[dpi] = self._render(dpi)
+        return self._cache[dpi]
+
+    def gray(self, dpi: float) -> np.ndarray:
+        return cv2.cvtColor(self.rgb(dpi), cv2.COLOR_RGB2GRAY)
+
+    def px_per_mm(self, image: np.ndarray) -> float:
+        return image.shape[0] / self.height_mm
+
+
+@dataclass
+class Document:
+    format: str
+    page_count: int | None           # None when the format has no fixed pages (DOCX)
+    pages: Iterator[Page]
+    has_images: bool = False         # DOCX/ODT: embedded pictures or drawings
+    close: Callable[[], None] = lambda: None
+
+
+def _bounded_dpi(dpi: float, width_mm: float, height_mm: float, limits: Limits) -> float:
+    pixels = (width_mm / MM_PER_INCH * dpi) * (height_mm / MM_PER_INCH * dpi)
+    if pixels > limits.max_page_pixels:
+        dpi *= (limits.max_page_pixels / pixels) ** 0.5
+    return dpi
+
+
+# ---------------------------------------------------------------- PDF
+
+def open_pdf(data: bytes, limits: Limits) -> Document:
+    try:
+        pdf = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        raise _pdf_error(data, exc) from None
+    try:
+        count = len(pdf)
+    except pdfium.PdfiumError as exc:
+        pdf.close()
+        raise DocumentError("PDF_CORRUPT", f"page tree unreadable: {exc}") from None
+    if count == 0:
+        pdf.close()
+        raise DocumentError("PDF_NO_PAGES", "the PDF has no pages")
+    return Document("pdf", count, _pdf_pages(pdf, min(count, limits.max_pages), limits), close=pdf.close)
+
+
+def _pdf_error(data: bytes, exc: Exception) -> DocumentError:
+    message = str(exc)
+    if "password" in message.lower():
+        return DocumentError("PDF_ENCRYPTED", "the PDF is password-protected")
+    if b"%%EOF" not in data[-2048:]:
+        return DocumentError("PDF_TRUNCATED", f"the PDF is truncated (no %%EOF at the end): {message}")
+    return DocumentError("PDF_CORRUPT", f"the PDF structure is damaged: {message}")
+
+
+def _pdf_pages(pdf: pdfium.PdfDocument, count: int, limits: Limits) -> Iterator[Page]:
+    for index in range(count):
+        try:
+            page = pdf[index]
+            width_pt, height_pt = page.get_size()
+            textpage = page.get_textpage()
+            text = textpage.get_text_range()
+            textpage.close()
+            kinds = [obj.type for obj in page.get_objects(max_depth=3)]
+            annots = pdfium_c.FPDFPage_GetAnnotCount(page)
+        except pdfium.PdfiumError as exc:
+            raise DocumentError("PDF_CORRUPT", f"page {index + 1} unreadable: {exc}") from None
+        width_mm, height_mm = width_pt / 72 * MM_PER_INCH, height_pt / 72 * MM_PER_INCH
+        if width_mm <= 0 or height_mm <= 0:
+            raise DocumentError("PDF_CORRUPT", f"page {index + 1} has no size")
+
+        def render(dpi: float, page: pdfium.PdfPage = page, w: float = width_mm, h: float = height_mm) -> np.ndarray:
+            dpi = _bounded_dpi(dpi, w, h, limits)
+            bitmap = page.render(scale=dpi / 72, rev_byteorder=True, fill_color=(255, 255, 255, 255))
+            return np.ascontiguousarray(bitmap.to_numpy()[:, :, :3])
+
+        yield Page(index + 1, width_mm, height_mm, text=text,
+                   has_raster=pdfium_c.FPDF_PAGEOBJ_IMAGE in kinds,
+                   has_marks=bool(kinds) or annots > 0, _render=render)
+
+
+# ---------------------------------------------------------------- images
+
+def open_image(data: bytes, fmt: str, limits: Limits) -> Document:
+    Image.MAX_IMAGE_PIXELS = limits.max_page_pixels  # the decompression-bomb guard, set explicitly
+    try:
+        image = Image.open(io.BytesIO(data))
+        count = getattr(image, "n_frames", 1) if fmt == "tiff" else 1
+    except Image.DecompressionBombError as exc:
+        raise DocumentError("LIMIT_PIXELS", str(exc)) from None
+    except (OSError, ValueError, SyntaxError) as exc:
+        raise DocumentError("IMAGE_CORRUPT", f"image header unreadable: {exc}") from None
+    return Document(fmt, count, _image_pages(image, count, limits), close=image.close)
+
+
+def _image_pages(image: Image.Image, count: int, limits: Limits) -> Iterator[Page]:
+    for index, frame in enumerate(ImageSequence.Iterator(image)):
+        if index >= min(count, limits.max_pages):
+            return
+        if frame.width * frame.height > limits.max_page_pixels:
+            raise DocumentError("LIMIT_PIXELS", f"page {index + 1} is {frame.width}x{frame.height} pixels")
+        try:
+            rgb = np.asarray(frame.convert("RGB"))
+        except (OSError, ValueError, SyntaxError) as exc:
+            code = "IMAGE_TRUNCATED" if "truncated" in str(exc) else "IMAGE_CORRUPT"
+            raise DocumentError(code, f"page {index + 1} does not decode: {exc}") from None
+        px_per_mm = _image_px_per_mm(frame, rgb.shape)
+        height_mm, width_mm = rgb.shape[0] / px_per_mm, rgb.shape[1] / px_per_mm
+
+        def render(dpi: float, rgb: np.ndarray = rgb, native: float = px_per_mm * MM_PER_INCH) -> np.ndarray:
+            scale = dpi / native
+            if abs(scale - 1) < 0.02:
+                return rgb
+            size = (max(1, round(rgb.shape[1] * scale)), max(1, round(rgb.shape[0] * scale)))
+            return cv2.resize(rgb, size, interpolation=cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR)
+
+        yield Page(index + 1, width_mm, height_mm, has_raster=True, _render=render)
+
+
+def _image_px_per_mm(frame: Image.Image, shape: tuple[int, ...]) -> float:
+    """Trust the stored dpi when it gives a paper-sized page; else assume an A4 long side (photos)."""
+    long_px = max(shape[0], shape[1])
+    dpi = frame.info.get("dpi")
+    if dpi:
+        try:
+            px_per_mm = float(dpi[1]) / MM_PER_INCH
+            if 100 <= long_px / px_per_mm <= 500:
+                return px_per_mm
+        except (TypeError, ValueError, ZeroDivisionError, IndexError):
+            pass
+    return long_px / A4_LONG_SIDE_MM
+
+
+# ---------------------------------------------------------------- DOCX / ODT
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_ODF_TEXT = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
+_ODF_DRAW = "{urn:oasis:names:tc:opendocument:xmlns:drawing:1.0}"
+MAX_XML_BYTES = 50 * 1024 * 1024
+
+
+def open_office(data: bytes, fmt: str, limits: Limits) -> Document:
+    """A DOCX/ODT has no fixed pages: its text and pictures form one logical page."""
+    member = "word/document.xml" if fmt == "docx" else "content.xml"
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            info = zf.getinfo(member)
+            if info.flag_bits & 0x1:
+                raise DocumentError("OFFICE_ENCRYPTED", "the document is password-protected")
+            if info.file_size > MAX_XML_BYTES:
+                raise DocumentError("LIMIT_FILE_SIZE", f"{member} declares {info.file_size} bytes")
+            xml = zf.read(member)
+            media = [n for n in zf.namelist() if n.startswith(("word/media/", "Pictures/"))]
+    except KeyError:
+        if fmt == "odt" and b"encryption-data" in data:
+            raise DocumentError("OFFICE_ENCRYPTED", "the document is password-protected") from None
+        raise DocumentError("OFFICE_CORRUPT", f"{member} is missing") from None
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError, RuntimeError) as exc:
+        raise DocumentError("OFFICE_CORRUPT", f"the document package is damaged: {exc}") from None
+    try:
+        root = ElementTree.fromstring(xml)
+    except ElementTree.ParseError as exc:
+        raise DocumentError("OFFICE_CORRUPT", f"{member} is not well-formed XML: {exc}") from None
+    text, drawings = _docx_text(root) if fmt == "docx" else _odt_text(root)
+    page = Page(1, 210.0, 297.0, text=text, has_raster=False, has_marks=bool(text.strip()) or drawings > 0)
+    return Document(fmt, None, iter([page]), has_images=bool(media) or drawings > 0)
+
+
+def _docx_text(root: ElementTree.Element) -> tuple[str, int]:
+    lines = []
+    for para in root.iter(f"{_W}p"):
+        lines.append("".join(t.text or "" for t in para.iter(f"{_W}t")))
+    drawings = sum(1 for _ in root.iter(f"{_W}drawing")) + sum(1 for _ in root.iter(f"{_W}pict"))
+    return "\n".join(lines), drawings
+
+
+def _odt_text(root: ElementTree.Element) -> tuple[str, int]:
+    lines = ["".join(el.itertext()) for el in root.iter() if el.tag in (f"{_ODF_TEXT}p", f"{_ODF_TEXT}h")]
+    drawings = sum(1 for el in root.iter() if el.tag in (f"{_ODF_DRAW}image", f"{_ODF_DRAW}frame"))
+    return "\n".join(lines), drawings
+
+
+# ---------------------------------------------------------------- text helpers
+
+_PAGE_NUMBER_LINE = re.compile(r"^\s*(?:trang|page|tr\.)?\s*[-–—(]?\s*\d{1,4}\s*(?:/\s*\d{1,4})?\s*[-–—)]?\s*$", re.I)
+
+
+def meaningful_letters(text: str) -> int:
+    """Letters in the text, not counting lines that are only a page number."""
+    return sum(ch.isalpha() for line in text.splitlines() if not _PAGE_NUMBER_LINE.match(line) for ch in line)

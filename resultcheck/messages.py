@@ -1,0 +1,59 @@
+"""Every reason code resultcheck emits, with its Vietnamese message (the users' language).
+
+Codes are stable English identifiers; messages may be reworded freely.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .models import Reason
+
+MESSAGES: dict[str, str] = {
+    # file type
+    "EMPTY_FILE": "Tệp rỗng (0 byte), không có nội dung.",
+    "ARCHIVE": "Tệp nén {format} ({count} tệp bên trong{sample}), không phải văn bản kết quả.",
+    "ARCHIVE_ENCRYPTED": "Tệp nén có đặt mật khẩu, không xem được nội dung bên trong.",
+    "ARCHIVE_NESTED": "Tệp nén chứa tệp nén khác: {names}.",
+    "ARCHIVE_POLYGLOT": "Tệp trông như {lead} nhưng có gắn kèm một tệp nén ZIP ở cuối.",
+    "ARCHIVE_UNLISTABLE": "Là tệp nén {format} nhưng không đọc được danh sách tệp bên trong.",
+    "UNSUPPORTED_TYPE": "Định dạng {mime} không thuộc loại được kiểm tra (PDF, ảnh, DOCX/ODT).",
+    "UNSUPPORTED_LEGACY_WORD": "Tệp Word cũ (.doc) chưa được hỗ trợ; đề nghị lưu lại dưới dạng PDF hoặc DOCX.",
+    "UNSUPPORTED_OFFICE_TYPE": "Tệp văn phòng dạng {format} (bảng tính/trình chiếu) không phải loại văn bản được kiểm tra.",
+    # unreadable
+    "PDF_CORRUPT": "Tệp PDF bị hỏng, không mở được ({detail}).",
+    "PDF_TRUNCATED": "Tệp PDF bị cắt cụt (tải lên không hết), không mở được.",
+    "PDF_ENCRYPTED": "Tệp PDF có đặt mật khẩu, không mở được để kiểm tra.",
+    "PDF_NO_PAGES": "Tệp PDF không có trang nào.",
+    "PDF_HEADER_LATE": "Dấu hiệu PDF nằm sau {offset} byte dữ liệu lạ ở đầu tệp; trình đọc PDF không mở được.",
+    "IMAGE_CORRUPT": "Tệp ảnh bị hỏng, không giải mã được ({detail}).",
+    "IMAGE_TRUNCATED": "Tệp ảnh bị cắt cụt, không giải mã được hết.",
+    "OFFICE_CORRUPT": "Tệp văn bản {format} bị hỏng ({detail}).",
+    "OFFICE_ENCRYPTED": "Tệp văn bản có đặt mật khẩu, không mở được để kiểm tra.",
+    "INTERNAL_ERROR": "Lỗi khi kiểm tra tệp ({detail}); cần người kiểm tra.",
+    # limits
+    "LIMIT_FILE_SIZE": "Tệp lớn hơn giới hạn {limit} byte nên không được kiểm tra.",
+    "LIMIT_PAGES": "Chỉ kiểm tra {limit} trang đầu trong tổng số {count} trang.",
+    "LIMIT_PIXELS": "Ảnh/trang quá lớn ({detail}), vượt giới hạn số điểm ảnh.",
+    "LIMIT_ARCHIVE_MEMBERS": "Tệp nén có quá nhiều tệp bên trong; chỉ liệt kê {limit} tệp đầu.",
+    # blankness
+    "BLANK_FILE": "Tất cả {pages} trang đều trắng, không có nội dung văn bản.",
+    "BLANK_DOCUMENT": "Văn bản không có chữ hay hình ảnh nào.",
+    "BLANK_EMPTY_PAGE": "Trang {page} trắng hoàn toàn.",
+    "BLANK_NOISE_ONLY": "Trang {page} chỉ có vết bẩn/nhiễu máy quét, không có nội dung.",
+    "BLANK_SHOW_THROUGH": "Trang {page} trắng, chỉ có vết hằn mờ của mặt sau tờ giấy.",
+    "BLANK_PAGE_NUMBER_ONLY": "Trang {page} trắng, chỉ có số trang.",
+    "BLANK_SOME_PAGES": "Có {count} trang trắng (trang {pages}) nhưng tệp vẫn có nội dung.",
+    "CONTENT_TEXT_LAYER": "Trang {page} có chữ trong lớp văn bản ({letters} chữ cái).",
+    "CONTENT_INK": "Trang {page} có nội dung (khoảng {ink_mm2} mm² nét mực).",
+    "CONTENT_DOCUMENT": "Văn bản có nội dung ({letters} chữ cái{images}).",
+    "CONTENT_UNCLASSIFIED": "Tệp có nội dung; chưa xác định được là kết quả hay thành phần hồ sơ đầu vào.",
+}
+
+
+def reason(code: str, detector: str, page: int | None = None, data: dict[str, Any] | None = None,
+           **fmt: Any) -> Reason:
+    """Build a Reason from the catalogue; `fmt` fills the message, `data` is kept for machines."""
+    template = MESSAGES[code]
+    message = template.format(page=page, **fmt) if fmt or "{page}" in template else template
+    return Reason(code=code, detector=detector, message=message, page=page, data=data)

@@ -1,0 +1,240 @@
+"""The checking pipeline, cheapest evidence first (DESIGN.md §4).
+
+    bytes ─► sniff type ─► empty / archive / unsupported / unreadable ─► done
+          └► open pages ─► blankness per page (text layer, else pixels) ─► verdict
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import __version__
+from .config import Config
+from .detectors import archive, blank, filetype
+from .detectors.filetype import FileType, Kind
+from .documents import Document, DocumentError, Page, meaningful_letters, open_image, open_office, open_pdf
+from .errors import InputError
+from .messages import reason
+from .models import Category, FileVerdict, Reason
+from .versions import engine_versions
+
+log = logging.getLogger("resultcheck")
+
+
+@dataclass
+class Judgement:
+    """What the pipeline concluded about one file, before timing and hashing are added."""
+
+    category: Category
+    confidence: float
+    reasons: list[Reason]
+    mime: str
+    document_type: str | None = None
+    pages: int | None = None
+    members: tuple[str, ...] = field(default=())
+
+
+@dataclass(frozen=True, slots=True)
+class PageBlankness:
+    blank: bool
+    reason: Reason
+    confidence: float
+
+
+class Checker:
+    """Reusable checker: holds the limits, rules and versions. Safe to share within a process."""
+
+    def __init__(self, config: Config | None = None) -> None:
+        self.config = config or Config()
+        self.versions = {"resultcheck": __version__, "rules": self.config.rules.version, **engine_versions()}
+        self._blank_rules = self.config.rules.section("blank")
+        self._text_rules = self.config.rules.section("text")
+
+    # ------------------------------------------------------------ public API
+
+    def check_file(self, source: str | Path | bytes, name: str | None = None) -> FileVerdict:
+        """Check one attachment. A bad attachment never raises: it becomes a verdict."""
+        started = time.perf_counter()
+        display, data, size, digest = self._read(source, name)
+        if data is None:
+            judgement = Judgement(Category.UNREADABLE, 1.0, [reason(
+                "LIMIT_FILE_SIZE", "limits", limit=self.config.limits.max_file_bytes)], "application/octet-stream")
+        else:
+            try:
+                judgement = self._judge(data, display)
+            except Exception as exc:  # a detector bug must not stop a dossier or a batch
+                log.exception("internal error while checking %s", display)
+                judgement = Judgement(Category.UNREADABLE, 0.0, [reason(
+                    "INTERNAL_ERROR", "pipeline", detail=f"{type(exc).__name__}: {exc}")], "application/octet-stream")
+        return FileVerdict(
+            path=display, sha256=digest, size=size, mime=judgement.mime, category=judgement.category,
+            confidence=judgement.confidence, reasons=tuple(judgement.reasons), versions=self.versions,
+            document_type=judgement.document_type, pages=judgement.pages,
+            elapsed_ms=(time.perf_counter() - started) * 1000, members=judgement.members,
+        )
+
+    # ------------------------------------------------------------ steps
+
+    def _read(self, source: str | Path | bytes, name: str | None) -> tuple[str, bytes | None, int, str]:
+        """Read the bytes (never modifying the file); files over the size limit are only hashed."""
+        if isinstance(source, (bytes, bytearray, memoryview)):
+            data = bytes(source)
+            return name or "<bytes>", self._within_size(data), len(data), hashlib.sha256(data).hexdigest()
+        if not isinstance(source, (str, Path)):
+            raise InputError(f"expected a path or bytes, got {type(source).__name__}")
+        path = Path(source)
+        if not path.is_file():
+            raise InputError(f"not a file: {path}")
+        display = name or str(source)
+        size = path.stat().st_size
+        if size > self.config.limits.max_file_bytes:
+            digest = hashlib.sha256()
+            with path.open("rb") as fh:
+                for chunk in iter(lambda: fh.read(1 << 20), b""):
+                    digest.update(chunk)
+            return display, None, size, digest.hexdigest()
+        data = path.read_bytes()
+        return display, data, len(data), hashlib.sha256(data).hexdigest()
+
+    def _within_size(self, data: bytes) -> bytes | None:
+        return data if len(data) <= self.config.limits.max_file_bytes else None
+
+    def _judge(self, data: bytes, display: str) -> Judgement:
+        kind = filetype.sniff(data)
+        if kind.kind is Kind.EMPTY:
+            return Judgement(Category.BLANK, 1.0, [reason("EMPTY_FILE", filetype.NAME)], kind.mime, pages=0)
+        if kind.kind is Kind.ARCHIVE:
+            return self._judge_archive(kind, data, display)
+        if kind.kind is Kind.UNSUPPORTED:
+            return self._judge_unsupported(kind)
+        if kind.kind is Kind.UNREADABLE:
+            return self._judge_unreadable_type(kind)
+        try:
+            document = self._open(kind, data)
+        except DocumentError as exc:
+            return self._unreadable(kind, exc)
+        try:
+            return self._judge_document(kind, document)
+        except DocumentError as exc:  # a page that fails to decode half-way
+            return self._unreadable(kind, exc)
+        finally:
+            document.close()
+
+    def _judge_archive(self, kind: FileType, data: bytes, display: str) -> Judgement:
+        limits = self.config.limits
+        listing = archive.list_archive(kind.format, data, max_members=limits.max_archive_members,
+                                       peek_bytes=limits.max_sniff_decompress_bytes, name=display)
+        reasons: list[Reason] = []
+        data_fields = {"format": listing.format, "member_count": listing.member_count}
+        if kind.note and kind.note.startswith("appended to"):
+            reasons.append(reason("ARCHIVE_POLYGLOT", filetype.NAME, lead=kind.note.removeprefix("appended to ")))
+        if listing.member_count is None and not listing.members:
+            reasons.append(reason("ARCHIVE_UNLISTABLE", archive.NAME, format=listing.format,
+                                  data={"problem": listing.problem}))
+        else:
+            count = listing.member_count if listing.member_count is not None else f"≥{len(listing.members)}"
+            sample = ": " + ", ".join(listing.members[:5]) + ("…" if len(listing.members) > 5 else "") \
+                if listing.members else ""
+            reasons.append(reason("ARCHIVE", archive.NAME, format=listing.format, count=count, sample=sample,
+                                  data=data_fields))
+        if listing.encrypted:
+            reasons.append(reason("ARCHIVE_ENCRYPTED", archive.NAME))
+        if listing.nested_archives:
+            reasons.append(reason("ARCHIVE_NESTED", archive.NAME, names=", ".join(listing.nested_archives[:5])))
+        if listing.truncated and listing.member_count is not None:
+            reasons.append(reason("LIMIT_ARCHIVE_MEMBERS", "limits", limit=limits.max_archive_members))
+        return Judgement(Category.ARCHIVE, 0.99, reasons, kind.mime, members=listing.members)
+
+    def _judge_unsupported(self, kind: FileType) -> Judgement:
+        if kind.format == "doc":
+            r = reason("UNSUPPORTED_LEGACY_WORD", filetype.NAME)
+        elif kind.format in ("xlsx", "pptx") or kind.format.startswith("odf-"):
+            r = reason("UNSUPPORTED_OFFICE_TYPE", filetype.NAME, format=kind.format)
+        else:
+            r = reason("UNSUPPORTED_TYPE", filetype.NAME, mime=kind.mime)
+        return Judgement(Category.UNSUPPORTED, 0.9, [r], kind.mime)
+
+    def _judge_unreadable_type(self, kind: FileType) -> Judgement:
+        if kind.format == "pdf":
+            offset = kind.note.rsplit(" ", 1)[-1] if kind.note else "?"
+            r = reason("PDF_HEADER_LATE", filetype.NAME, offset=offset)
+        else:
+            r = reason("OFFICE_ENCRYPTED", filetype.NAME)
+        return Judgement(Category.UNREADABLE, 0.95, [r], kind.mime)
+
+    def _open(self, kind: FileType, data: bytes) -> Document:
+        limits = self.config.limits
+        if kind.kind is Kind.PDF:
+            return open_pdf(data, limits)
+        if kind.kind is Kind.IMAGE:
+            return open_image(data, kind.format, limits)
+        return open_office(data, kind.format, limits)
+
+    def _unreadable(self, kind: FileType, exc: DocumentError) -> Judgement:
+        detail = exc.detail[:200]
+        r = reason(exc.code, "documents", detail=detail, format=kind.format, limit=self.config.limits.max_file_bytes)
+        return Judgement(Category.UNREADABLE, 0.95, [r], kind.mime)
+
+    def _judge_document(self, kind: FileType, document: Document) -> Judgement:
+        if document.page_count is None:
+            return self._judge_office(kind, document)
+        judged = [self._page_blankness(page) for page in document.pages]
+        reasons: list[Reason] = []
+        if document.page_count > len(judged):
+            reasons.append(reason("LIMIT_PAGES", "limits", limit=len(judged), count=document.page_count))
+        blank_pages = [i + 1 for i, p in enumerate(judged) if p.blank]
+        if len(blank_pages) == len(judged):
+            reasons.insert(0, reason("BLANK_FILE", blank.NAME, pages=len(judged)))
+            reasons.extend(p.reason for p in judged)
+            return Judgement(Category.BLANK, min(p.confidence for p in judged), reasons, kind.mime,
+                             pages=document.page_count)
+        reasons.append(reason("CONTENT_UNCLASSIFIED", "pipeline"))
+        reasons.extend(p.reason for p in judged if not p.blank)
+        if blank_pages:
+            reasons.append(reason("BLANK_SOME_PAGES", blank.NAME, count=len(blank_pages),
+                                  pages=", ".join(map(str, blank_pages))))
+        return Judgement(Category.RESULT, 0.5, reasons, kind.mime, pages=document.page_count)
+
+    def _judge_office(self, kind: FileType, document: Document) -> Judgement:
+        page = next(document.pages)
+        letters = meaningful_letters(page.text)
+        if letters < self._text_rules["min_letters"] and not document.has_images:
+            return Judgement(Category.BLANK, 0.95, [reason("BLANK_DOCUMENT", blank.NAME)], kind.mime)
+        images = ", có hình ảnh" if document.has_images else ""
+        return Judgement(Category.RESULT, 0.5, [reason("CONTENT_UNCLASSIFIED", "pipeline"), reason(
+            "CONTENT_DOCUMENT", blank.NAME, letters=letters, images=images)], kind.mime)
+
+    def _page_blankness(self, page: Page) -> PageBlankness:
+        """Text layer first (born-digital pages), else pixels. OCR is never asked."""
+        n = page.number
+        if not page.has_marks:
+            return PageBlankness(True, reason("BLANK_EMPTY_PAGE", blank.NAME, page=n), 0.99)
+        letters = meaningful_letters(page.text)
+        # A scan's text layer may be an OCR guess on noise: trust only a long one without pixels.
+        trusted = self._text_rules["min_letters"] if not page.has_raster else self._text_rules["min_letters_scanned"]
+        if letters >= trusted:
+            return PageBlankness(False, reason("CONTENT_TEXT_LAYER", blank.NAME, page=n, letters=letters), 0.99)
+        dpi = self._blank_rules["working_dpi"]
+        gray = page.gray(dpi)
+        ink = blank.judge_page(gray, page.px_per_mm(gray), page.has_raster, self._blank_rules)
+        data = {"ink_mm2": ink.ink_mm2, "paper": ink.paper_level, "threshold": ink.contrast_threshold}
+        confidence = {"BLANK_EMPTY_PAGE": 0.99, "BLANK_NOISE_ONLY": 0.9}.get(ink.code, 0.85)
+        if not ink.blank:
+            confidence = 0.95
+        return PageBlankness(ink.blank, reason(ink.code, blank.NAME, page=n, ink_mm2=round(ink.ink_mm2),
+                                               data=data), confidence)
+
+
+_default_checker: Checker | None = None
+
+
+def check_file(source: str | Path | bytes, name: str | None = None) -> FileVerdict:
+    """Check one file with the default configuration (the checker is built once per process)."""
+    global _default_checker
+    if _default_checker is None:
+        _default_checker = Checker()
+    return _default_checker.check_file(source, name)

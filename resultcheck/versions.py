@@ -1,0 +1,36 @@
+"""Versions of the engines behind a verdict, stamped into every verdict for comparability."""
+
+from __future__ import annotations
+
+import functools
+import shutil
+import subprocess
+
+import PIL
+import pypdfium2.version
+
+from .detectors.filetype import libmagic_version
+
+
+@functools.cache
+def tesseract_version() -> str:
+    """`tesseract --version`'s first line, or 'absent' (looked up once per process)."""
+    exe = shutil.which("tesseract")
+    if exe is None:
+        return "absent"
+    try:
+        out = subprocess.run([exe, "--version"], capture_output=True, text=True, timeout=10, check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        return "unknown"
+    first = (out.stdout or out.stderr).strip().splitlines()
+    return first[0].removeprefix("tesseract ").strip() if first else "unknown"
+
+
+@functools.cache
+def engine_versions() -> dict[str, str]:
+    return {
+        "tesseract": tesseract_version(),
+        "libmagic": libmagic_version(),
+        "pdfium": str(pypdfium2.version.PDFIUM_INFO).split("@", 1)[0],
+        "pillow": PIL.__version__,
+    }
