@@ -60,6 +60,8 @@ def list_rar(data: bytes, max_members: int) -> ArchiveListing:
         return ArchiveListing(fmt, encrypted=True, problem="encrypted headers")
     except (rarfile.Error, OSError, ValueError, EOFError, struct.error, IndexError) as exc:
         return ArchiveListing(fmt, problem=f"headers unreadable: {exc}")
+    if not infos:  # rarfile stops quietly at a truncated header
+        return ArchiveListing(fmt, encrypted=encrypted, problem="no file headers found (damaged or truncated)")
     names = tuple(i.filename for i in infos[:max_members])
     return ArchiveListing(fmt, names, len(infos), len(infos) > max_members, encrypted,
                           declared_bytes=sum(i.file_size or 0 for i in infos))

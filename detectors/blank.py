@@ -47,19 +47,45 @@ def judge_page(gray: np.ndarray, px_per_mm: float, scanned: bool, rules: dict[st
     if scanned:
         threshold = max(threshold, rules["paper_fraction"] * paper_level)
 
-    kept, weights = _content_components(diff > threshold, px_per_mm, scanned, rules)
-    ink_mm2 = float((kept[:, cv2.CC_STAT_AREA] * weights).sum()) / px_per_mm**2 if len(kept) else 0.0
+    kept, weights = _content_components(diff > threshold, px_per_mm, scanned, rules,
+                                        strong=diff > threshold * rules["strong_factor"])
+    real = _not_dust(kept, px_per_mm, rules)
+    marks, weights = kept[real], weights[real]
+    ink_mm2 = float((marks[:, cv2.CC_STAT_AREA] * weights).sum()) / px_per_mm**2
+    height_mm = h / px_per_mm
 
-    box = _union_box_mm(kept, px_per_mm) if len(kept) else None
-    if box is not None and _is_page_number(box, h / px_per_mm, rules):
-        return PageInk(True, "BLANK_PAGE_NUMBER_ONLY", round(ink_mm2, 2), len(kept), paper_level,
-                       round(threshold, 1), box)
-    if ink_mm2 < rules["min_ink_mm2"]:
+    in_band = _in_page_number_band(kept, px_per_mm, height_mm, rules)
+    if in_band.any() and in_band[real].all():  # nothing outside the header/footer bands
+        folio = in_band & real if (in_band & real).any() else in_band  # a lone digit has no neighbour
+        box = _union_box_mm(kept[folio], px_per_mm)
+        if _is_page_number(box, rules):
+            return PageInk(True, "BLANK_PAGE_NUMBER_ONLY", round(ink_mm2, 2), len(marks), paper_level,
+                           round(threshold, 1), box)
+    largest_mm = float(np.maximum(marks[:, 2], marks[:, 3]).max()) / px_per_mm if len(marks) else 0.0
+    structured = len(marks) >= rules["min_marks"] or largest_mm >= rules["single_mark_min_extent_mm"]
+    if ink_mm2 < rules["min_ink_mm2"] or not structured:
         code = "BLANK_EMPTY_PAGE" if not diff.any() else "BLANK_NOISE_ONLY"
         if scanned and code == "BLANK_NOISE_ONLY" and _has_faint_text(diff, threshold, px_per_mm, rules):
             code = "BLANK_SHOW_THROUGH"
-        return PageInk(True, code, round(ink_mm2, 2), len(kept), paper_level, round(threshold, 1))
-    return PageInk(False, "CONTENT_INK", round(ink_mm2, 2), len(kept), paper_level, round(threshold, 1), box)
+        return PageInk(True, code, round(ink_mm2, 2), len(marks), paper_level, round(threshold, 1))
+    return PageInk(False, "CONTENT_INK", round(ink_mm2, 2), len(marks), paper_level, round(threshold, 1),
+                   _union_box_mm(marks, px_per_mm))
+
+
+def _not_dust(kept: np.ndarray, px_per_mm: float, rules: dict[str, Any]) -> np.ndarray:
+    """Marks that are large, or have another mark nearby. Isolated small blobs are dust."""
+    n = len(kept)
+    if n > 300:  # a text page: no need to look for isolation
+        return np.ones(n, dtype=bool)
+    x0, y0 = kept[:, 0].astype(np.float64), kept[:, 1].astype(np.float64)
+    x1, y1 = x0 + kept[:, 2], y0 + kept[:, 3]
+    gap_x = np.maximum(0, np.maximum(x0[:, None] - x1[None, :], x0[None, :] - x1[:, None]))
+    gap_y = np.maximum(0, np.maximum(y0[:, None] - y1[None, :], y0[None, :] - y1[:, None]))
+    gap = np.maximum(gap_x, gap_y)
+    np.fill_diagonal(gap, np.inf)
+    near = (gap <= rules["neighbour_mm"] * px_per_mm).any(axis=1) if n > 1 else np.zeros(n, dtype=bool)
+    large = np.maximum(kept[:, 2], kept[:, 3]) >= rules["single_mark_min_extent_mm"] * px_per_mm
+    return near | large
 
 
 def _paper_background(image: np.ndarray, px_per_mm: float) -> np.ndarray:
@@ -77,17 +103,24 @@ def _paper_background(image: np.ndarray, px_per_mm: float) -> np.ndarray:
     return cv2.resize(smooth, (w, h), interpolation=cv2.INTER_LINEAR)
 
 
-def _content_components(ink: np.ndarray, px_per_mm: float, scanned: bool,
-                        rules: dict[str, Any]) -> tuple[np.ndarray, np.ndarray]:
-    """Connected components that are content, with their centre weights."""
+def _content_components(ink: np.ndarray, px_per_mm: float, scanned: bool, rules: dict[str, Any],
+                        strong: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Connected components that are content, with their centre weights.
+
+    With `strong`, a component is kept only if it contains at least one strong pixel.
+    """
     h, w = ink.shape
-    count, _labels, stats, _centroids = cv2.connectedComponentsWithStats(ink.astype(np.uint8), connectivity=8)
-    stats = stats[1:]  # label 0 is the background
+    count, labels, stats, _centroids = cv2.connectedComponentsWithStats(ink.astype(np.uint8), connectivity=8)
     if count <= 1:
-        return stats, np.zeros(0)
+        return stats[1:], np.zeros(0)
+    keep = np.ones(count, dtype=bool)
+    if strong is not None:
+        keep[:] = False
+        keep[np.unique(labels[strong & ink])] = True
+    keep, stats = keep[1:], stats[1:]  # label 0 is the background
     x, y, bw, bh, area = (stats[:, i] for i in range(5))
 
-    keep = area >= rules["min_component_mm2"] * px_per_mm**2
+    keep &= area >= rules["min_component_mm2"] * px_per_mm**2
     keep &= np.maximum(bw, bh) >= rules["min_extent_mm"] * px_per_mm
     mx, my = rules["margin_fraction"] * w, rules["margin_fraction"] * h
     in_margin = (x + bw <= mx) | (x >= w - mx) | (y + bh <= my) | (y >= h - my)
@@ -131,10 +164,13 @@ def _union_box_mm(kept: np.ndarray, px_per_mm: float) -> tuple[float, float, flo
     return tuple(round(float(v) / px_per_mm, 1) for v in (x0, y0, x1 - x0, y1 - y0))  # type: ignore[return-value]
 
 
-def _is_page_number(box: tuple[float, float, float, float], height_mm: float, rules: dict[str, Any]) -> bool:
-    """All the ink is one small cluster in the top or bottom band: a page number or folio."""
-    _x, y, bw, bh = box
+def _in_page_number_band(kept: np.ndarray, px_per_mm: float, height_mm: float, rules: dict[str, Any]) -> np.ndarray:
+    band = rules["page_number_band"] * height_mm * px_per_mm
+    top, bottom = kept[:, 1], kept[:, 1] + kept[:, 3]
+    return (bottom <= band) | (top >= height_mm * px_per_mm - band)
+
+
+def _is_page_number(box: tuple[float, float, float, float], rules: dict[str, Any]) -> bool:
+    """The ink in the header/footer band is one small cluster: a page number or folio."""
     max_w, max_h = rules["page_number_max_mm"]
-    band = rules["page_number_band"] * height_mm
-    in_band = y + bh <= band or y >= height_mm - band
-    return bw <= max_w and bh <= max_h and in_band
+    return box[2] <= max_w and box[3] <= max_h

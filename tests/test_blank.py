@@ -1,0 +1,148 @@
+"""Blank detection, both directions: hard blanks must be blank, hard non-blanks must not be."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from fixtures.layout import Line, Mark, PageLayout, draw_page, layout_lines, pdf_pages
+from fixtures.scan import ScanStyle, encode, encode_pages, scanify
+from resultcheck import Category
+from resultcheck.detectors.blank import judge_page
+
+DPI = 200
+
+
+def scan(page: PageLayout, seed: int, dpi: int = DPI, **style) -> np.ndarray:
+    img = scanify(draw_page(page, dpi), dpi, ScanStyle(**style), np.random.default_rng(seed))
+    return np.asarray(img.convert("L"))
+
+
+def empty(family: str = "liberation-serif") -> PageLayout:
+    return PageLayout(family)
+
+
+def one_line(text: str, top_mm: float, size: float = 13) -> PageLayout:
+    page = empty()
+    page.runs.extend(layout_lines([Line(text, "center", size)], page.family, margins=(top_mm, 15, 20, 30)).runs)
+    return page
+
+
+def judge(gray: np.ndarray, rules, scanned: bool = True, dpi: int = DPI):
+    return judge_page(gray, dpi / 25.4, scanned, rules)
+
+
+@pytest.fixture(scope="module")
+def rules(checker):
+    return checker.config.rules.section("blank")
+
+
+@pytest.fixture(scope="module")
+def decision_page(generator):
+    return generator.document("decision")[1]
+
+
+# ------------------------------------------------------------------ hard blanks
+
+@pytest.mark.parametrize("style", [
+    {"paper": 255, "noise_sigma": 0},                                   # pure white
+    {"paper": 246, "noise_sigma": 6, "specks": 3000, "dust": 40},        # specks and dust
+    {"paper": 222, "tint": (1.0, 0.96, 0.88), "noise_sigma": 12},        # grey recycled paper
+    {"paper": 140, "noise_sigma": 8, "gradient": 0.15},                 # dark, under-exposed
+    {"paper": 244, "shadow": "left", "holes": True},                     # edge shadow + punch holes
+    {"paper": 244, "shadow": "bottom", "gradient": 0.1},
+], ids=["white", "specks", "grey", "dark", "shadow-holes", "shadow-bottom"])
+def test_hard_blank_scans_are_blank(rules, style) -> None:
+    ink = judge(scan(empty(), seed=1, **style), rules)
+    assert ink.blank, ink
+
+
+def test_faint_mirrored_show_through_is_blank(rules, decision_page) -> None:
+    back = draw_page(decision_page, DPI)
+    ink = judge(scan(empty(), seed=2, paper=245, bleed=back, bleed_contrast=28), rules)
+    assert ink.blank and ink.code == "BLANK_SHOW_THROUGH"
+
+
+@pytest.mark.parametrize("text, top", [("- 2 -", 283), ("Trang 3", 283), ("5", 12)])
+def test_page_number_alone_is_blank(rules, text, top) -> None:
+    ink = judge(scan(one_line(text, top, size=11), seed=3), rules)
+    assert ink.blank and ink.code == "BLANK_PAGE_NUMBER_ONLY", ink
+
+
+def test_ocr_is_never_asked_about_blankness(checker, monkeypatch) -> None:
+    import pytesseract
+
+    def forbidden(*args, **kwargs):
+        raise AssertionError("OCR must not decide blankness")
+
+    for name in ("image_to_string", "image_to_data", "image_to_osd"):
+        monkeypatch.setattr(pytesseract, name, forbidden)
+    monkeypatch.setattr(pytesseract.pytesseract, "run_tesseract", forbidden)
+    img = scanify(draw_page(empty(), 150), 150, ScanStyle(paper=225, noise_sigma=12), np.random.default_rng(4))
+    assert checker.check_file(encode(img, "jpeg", 150, quality=50), "grey.jpg").category is Category.BLANK
+
+
+# ------------------------------------------------------------------ hard non-blanks
+
+def test_a_single_short_line_is_not_blank(rules) -> None:
+    ink = judge(scan(one_line("Đã nhận đủ hồ sơ.", 140), seed=5), rules)
+    assert not ink.blank and ink.code == "CONTENT_INK"
+
+
+def test_a_signature_alone_is_not_blank(rules) -> None:
+    page = empty()
+    page.marks.append(Mark("signature", 120, 200, 45, 14, (25, 45, 160), seed=3))
+    assert not judge(scan(page, seed=6), rules).blank
+
+
+def test_a_seal_alone_is_not_blank_even_in_grey(rules) -> None:
+    page = empty()
+    page.marks.append(Mark("seal", 110, 190, 36, 36, (205, 35, 40)))
+    assert not judge(scan(page, seed=7, paper=230, noise_sigma=8), rules).blank
+
+
+def test_text_on_dark_grey_and_bleeding_paper_is_not_blank(rules, decision_page) -> None:
+    for style in ({"paper": 135, "noise_sigma": 8}, {"paper": 215, "noise_sigma": 12},
+                  {"paper": 245, "bleed": draw_page(decision_page, DPI), "bleed_contrast": 25}):
+        assert not judge(scan(decision_page, seed=8, **style), rules).blank, style
+
+
+def test_vector_drawing_without_text_is_not_blank(checker, generator) -> None:
+    """Stirling-PDF drops such pages: no text, no image. We render and see the lines."""
+    verdict = checker.check_file(pdf_pages([generator.floor_plan()]), "ban-ve.pdf")
+    assert verdict.category is not Category.BLANK
+    assert "CONTENT_INK" in verdict.codes
+
+
+def test_text_layer_page_needs_no_rendering(checker, decision_page) -> None:
+    verdict = checker.check_file(pdf_pages([decision_page]), "qd.pdf")
+    assert verdict.category is not Category.BLANK and "CONTENT_TEXT_LAYER" in verdict.codes
+
+
+# ------------------------------------------------------------------ files: every page or none
+
+def test_file_is_blank_only_if_every_page_is(checker, decision_page) -> None:
+    trailing = checker.check_file(pdf_pages([decision_page, empty()]), "kq.pdf")
+    assert trailing.category is not Category.BLANK and "BLANK_SOME_PAGES" in trailing.codes
+    pages = [scanify(draw_page(empty(), 150), 150, ScanStyle(noise_sigma=5, specks=300), np.random.default_rng(i))
+             for i in range(3)]
+    all_blank = checker.check_file(encode_pages(pages, "tiff", 150), "trang.tiff")
+    assert all_blank.category is Category.BLANK and all_blank.pages == 3
+    assert all_blank.codes[0] == "BLANK_FILE"
+
+
+def test_bitonal_group4_tiff(checker, decision_page) -> None:
+    def g4(page: PageLayout) -> bytes:
+        img = scanify(draw_page(page, 300), 300, ScanStyle(specks=800, noise_sigma=3), np.random.default_rng(9))
+        return encode(img, "tiff", 300, bitonal=True)
+
+    assert checker.check_file(g4(empty()), "b.tiff").category is Category.BLANK
+    assert checker.check_file(g4(decision_page), "d.tiff").category is not Category.BLANK
+
+
+def test_empty_and_whitespace_docx_is_blank(checker) -> None:
+    from fixtures.containers import docx_bytes, odt_bytes
+
+    assert checker.check_file(docx_bytes(["", "  "]), "a.docx").codes == ("BLANK_DOCUMENT",)
+    assert checker.check_file(odt_bytes([""]), "a.odt").category is Category.BLANK
+    assert checker.check_file(docx_bytes(["Đơn đề nghị"]), "b.docx").category is not Category.BLANK

@@ -1,0 +1,98 @@
+"""Layered type sniffing: content decides, never the name; libmagic is only the first guess."""
+
+from __future__ import annotations
+
+import pytest
+
+from fixtures import containers as C
+from fixtures.layout import Line, layout_lines, pdf_pages
+from resultcheck.detectors.filetype import Kind, sniff
+
+INNER = {"ket-qua.pdf": b"%PDF-1.4 not really", "ghi-chu.txt": "Kết quả".encode()}
+
+
+@pytest.fixture(scope="module")
+def pdf() -> bytes:
+    return pdf_pages([layout_lines([Line("QUYẾT ĐỊNH", "center", 14, 1)], "dejavu-serif")])
+
+
+@pytest.fixture(scope="module")
+def docx() -> bytes:
+    return C.docx_bytes(["Đơn đề nghị cấp giấy phép xây dựng"])
+
+
+@pytest.mark.parametrize("builder, fmt", [
+    (lambda: C.zip_bytes(INNER), "zip"),
+    (lambda: C.encrypted_zip("kq.pdf", b"x" * 100), "zip"),
+    (lambda: C.rar4_bytes(INNER), "rar"),
+    (lambda: C.rar5_bytes(INNER), "rar5"),
+    (lambda: C.seven_zip_bytes(INNER), "7z"),
+    (lambda: C.seven_zip_bytes(INNER, password="pw"), "7z"),
+    (lambda: C.tar_bytes(INNER), "tar"),
+    (lambda: C.gzip_bytes(C.tar_bytes(INNER)), "gz"),
+    (lambda: C.gzip_bytes(b"%PDF-1.4"), "gz"),
+    (lambda: C.bz2_bytes(b"%PDF-1.4" * 50), "bz2"),
+    (lambda: C.xz_bytes(b"%PDF-1.4"), "xz"),
+    (lambda: C.zstd_bytes(b"%PDF-1.4"), "zst"),
+    (lambda: C.cab_bytes(INNER), "cab"),
+])
+def test_archives_are_detected_from_content(builder, fmt) -> None:
+    kind = sniff(builder())
+    assert (kind.kind, kind.format) == (Kind.ARCHIVE, fmt)
+
+
+def test_docx_in_any_member_order_is_a_document_not_an_archive(docx: bytes) -> None:
+    assert sniff(docx).kind is Kind.DOCUMENT
+    reordered = C.libreoffice_order_docx(docx)
+    assert "wordprocessingml" not in sniff(reordered).libmagic_mime  # libmagic alone gets this wrong
+    assert (sniff(reordered).kind, sniff(reordered).format) == (Kind.DOCUMENT, "docx")
+
+
+def test_odt_is_a_document_and_spreadsheets_are_unsupported() -> None:
+    assert (sniff(C.odt_bytes(["Quyết định"])).kind, sniff(C.odt_bytes(["x"])).format) == (Kind.DOCUMENT, "odt")
+    assert (sniff(C.xlsx_like(["a"])).kind, sniff(C.xlsx_like(["a"])).format) == (Kind.UNSUPPORTED, "xlsx")
+
+
+def test_a_zip_holding_a_docx_is_an_archive(docx: bytes) -> None:
+    assert sniff(C.zip_bytes({"quyet-dinh.docx": docx})).kind is Kind.ARCHIVE
+
+
+def test_polyglots_report_the_archive(pdf: bytes) -> None:
+    jpeg = b"\xff\xd8\xff\xe0" + b"\x00" * 200 + b"\xff\xd9"
+    for lead, name in ((jpeg, "jpeg"), (pdf, "pdf")):
+        kind = sniff(lead + C.zip_bytes(INNER))
+        assert kind.kind is Kind.ARCHIVE and kind.note == f"appended to {name}"
+
+
+def test_pdf_header_anywhere_in_the_first_1024_bytes(pdf: bytes) -> None:
+    assert sniff(pdf).kind is Kind.PDF
+    junk = bytes(range(200))
+    assert sniff(junk + pdf).kind is Kind.PDF
+    assert sniff(b"\r\n" * 400 + pdf).kind is Kind.PDF
+    late = sniff(bytes(2000) + pdf)
+    assert late.kind is Kind.UNREADABLE and late.format == "pdf"
+
+
+@pytest.mark.parametrize("head, fmt", [
+    (b"\xff\xd8\xff\xe0", "jpeg"), (b"\x89PNG\r\n\x1a\n", "png"), (b"II*\x00", "tiff"), (b"MM\x00*", "tiff"),
+    (b"GIF89a", "gif"), (b"BM", "bmp"), (b"RIFF\x00\x00\x00\x00WEBPVP8 ", "webp"),
+])
+def test_image_signatures(head: bytes, fmt: str) -> None:
+    kind = sniff(head + b"\x00" * 64)
+    assert (kind.kind, kind.format) == (Kind.IMAGE, fmt)
+
+
+def test_empty_text_html_audio_and_legacy_office() -> None:
+    assert sniff(b"").kind is Kind.EMPTY
+    assert sniff("Kết quả giải quyết\n".encode()).kind is Kind.UNSUPPORTED
+    assert sniff(C.html_page("x")).mime == "text/html"
+    assert sniff(C.mp3_like()).kind is Kind.UNSUPPORTED
+    assert (sniff(C.ole_word_like()).kind, sniff(C.ole_word_like()).format) == (Kind.UNSUPPORTED, "doc")
+    encrypted_ooxml = C.ole_word_like()[:512] + "EncryptedPackage".encode("utf-16-le") + bytes(100)
+    assert sniff(encrypted_ooxml).kind is Kind.UNREADABLE
+
+
+def test_name_is_never_consulted(pdf: bytes) -> None:
+    # sniff takes only bytes: a zip named .pdf is a zip, a PDF named .zip is a PDF
+    assert sniff(C.zip_bytes(INNER)).kind is Kind.ARCHIVE
+    assert sniff(pdf).kind is Kind.PDF

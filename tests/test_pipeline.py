@@ -1,0 +1,91 @@
+"""The pipeline on a freshly generated labelled corpus, plus limits and the never-modify rule."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+
+import pytest
+
+from fixtures import containers as C
+from fixtures.layout import PageLayout, pdf_pages
+from resultcheck import Category, Checker, Config, InputError, check_file
+from tests.conftest import matches
+
+
+def test_every_generated_fixture_gets_its_category_and_reason(checker, corpus) -> None:
+    root, rows = corpus
+    failures = []
+    for row in rows:
+        verdict = checker.check_file(root / row["path"])
+        if not matches(row["category"], verdict.category) or not set(row["codes"]) <= set(verdict.codes):
+            failures.append((row["path"], row["category"], str(verdict.category), verdict.codes))
+    assert not failures, failures
+    assert len(rows) >= 60
+
+
+def test_every_verdict_is_stamped_with_versions(checker) -> None:
+    v = checker.check_file(b"", "x")
+    assert {"resultcheck", "rules", "tesseract", "libmagic", "pdfium"} <= set(v.versions)
+    assert v.versions["rules"] == checker.config.rules.version
+
+
+def test_bytes_and_paths_give_the_same_verdict(checker, tmp_path) -> None:
+    data = C.zip_bytes({"a.pdf": b"x"})
+    path = tmp_path / "a.zip"
+    path.write_bytes(data)
+    by_path, by_bytes = checker.check_file(path), checker.check_file(data, "a.zip")
+    assert (by_path.category, by_path.sha256, by_path.size) == (by_bytes.category, by_bytes.sha256, by_bytes.size)
+    assert by_path.sha256 == hashlib.sha256(data).hexdigest()
+    assert check_file(path).category is Category.ARCHIVE
+
+
+def test_the_users_file_is_never_modified(checker, tmp_path, generator) -> None:
+    path = tmp_path / "kq.pdf"
+    path.write_bytes(pdf_pages([generator.document("decision")[1]]))
+    before = (path.read_bytes(), os.stat(path).st_mtime_ns)
+    checker.check_file(path)
+    assert (path.read_bytes(), os.stat(path).st_mtime_ns) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["kq.pdf"]
+
+
+def test_misuse_raises_but_bad_files_do_not(checker, tmp_path) -> None:
+    with pytest.raises(InputError):
+        checker.check_file(tmp_path / "missing.pdf")
+    with pytest.raises(InputError):
+        checker.check_file(12345)  # type: ignore[arg-type]
+    for junk in (b"%PDF-", b"\x00" * 10, b"PK\x03\x04", b"\xff\xd8\xff" + b"\x00" * 50, b"II*\x00" + b"\xff" * 40):
+        assert checker.check_file(junk, "junk").category in (Category.UNREADABLE, Category.UNSUPPORTED,
+                                                               Category.ARCHIVE)
+
+
+def test_limit_file_size_fires() -> None:
+    small = Checker(Config().with_limits(max_file_bytes=100))
+    verdict = small.check_file(b"%PDF-1.4" + bytes(200), "big.pdf")
+    assert verdict.category is Category.UNREADABLE and verdict.codes == ("LIMIT_FILE_SIZE",)
+    assert verdict.size == 208
+
+
+def test_limit_pages_fires(generator) -> None:
+    few = Checker(Config().with_limits(max_pages=2))
+    page = generator.document("decision")[1]
+    verdict = few.check_file(pdf_pages([PageLayout(page.family)] * 2 + [page]), "kq.pdf")
+    assert "LIMIT_PAGES" in verdict.codes and verdict.pages == 3
+
+
+def test_limit_archive_members_fires() -> None:
+    few = Checker(Config().with_limits(max_archive_members=3))
+    verdict = few.check_file(C.zip_bytes({f"{i}.pdf": b"" for i in range(10)}), "a.zip")
+    assert verdict.category is Category.ARCHIVE and "LIMIT_ARCHIVE_MEMBERS" in verdict.codes
+    assert len(verdict.members) == 3
+
+
+def test_limit_pixels_fires() -> None:
+    from PIL import Image
+    import io
+
+    buf = io.BytesIO()
+    Image.new("L", (4000, 4000), 255).save(buf, "PNG")
+    tiny = Checker(Config().with_limits(max_page_megapixels=1.0))
+    verdict = tiny.check_file(buf.getvalue(), "huge.png")
+    assert verdict.category is Category.UNREADABLE and verdict.codes == ("LIMIT_PIXELS",)
