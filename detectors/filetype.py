@@ -27,7 +27,7 @@ class Kind(StrEnum):
     ARCHIVE = "archive"
     PDF = "pdf"
     IMAGE = "image"
-    DOCUMENT = "document"        # DOCX / ODT text documents
+    DOCUMENT = "document"        # DOCX / ODT text documents; legacy Word .doc and RTF
     UNSUPPORTED = "unsupported"
     UNREADABLE = "unreadable"
 
@@ -137,7 +137,7 @@ def sniff(data: bytes) -> FileType:
     if guess in _OTHER_ARCHIVE_MIMES:
         return FileType(Kind.ARCHIVE, guess.rsplit("/", 1)[-1].removeprefix("x-"), guess, guess)
     if data.lstrip()[:5] == b"{\\rtf":
-        return FileType(Kind.UNSUPPORTED, "rtf", "text/rtf", guess)
+        return FileType(Kind.DOCUMENT, "rtf", "text/rtf", guess)
     return FileType(Kind.UNSUPPORTED, _format_from_mime(guess), guess, guess)
 
 
@@ -204,7 +204,7 @@ def _sniff_ole2(data: bytes, guess: str) -> FileType:
         return FileType(Kind.UNREADABLE, "ooxml-encrypted", "application/x-ole-storage", guess,
                         note="password-protected office document")
     if guess == "application/msword" or "WordDocument".encode("utf-16-le") in data[:1 << 20]:
-        return FileType(Kind.UNSUPPORTED, "doc", "application/msword", guess)
+        return FileType(Kind.DOCUMENT, "doc", "application/msword", guess)
     return FileType(Kind.UNSUPPORTED, _format_from_mime(guess), guess, guess)
 
 

@@ -8,6 +8,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from .detectors.keywords import Lexicon
 from .errors import ConfigError
 
 
@@ -73,6 +74,7 @@ class Config:
 
     limits: Limits = field(default_factory=Limits)
     rules: Rules = field(default_factory=Rules.load)
+    lexicon: Lexicon = field(default_factory=Lexicon.load)
     ocr: bool = True                 # False: never call tesseract (text layers only)
     ocr_language: str = "vie"
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import io
 import re
+import shutil
+import subprocess
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -46,6 +48,7 @@ class Page:
     has_raster: bool = False         # a scan or photo: paper noise and show-through are possible
     has_marks: bool = True           # False when the page has no objects at all (nothing to render)
     _render: Callable[[float], np.ndarray] | None = None
+    _text_band: Callable[[float, float], str] | None = None
     _cache: dict[float, np.ndarray] = field(default_factory=dict)
 
     def rgb(self, dpi: float) -> np.ndarray:
@@ -58,6 +61,14 @@ class Page:
 
     def gray(self, dpi: float) -> np.ndarray:
         return cv2.cvtColor(self.rgb(dpi), cv2.COLOR_RGB2GRAY)
+
+    def text_between(self, top: float, bottom: float) -> str | None:
+        """Text-layer text between two heights (fractions from the top); None without geometry."""
+        return self._text_band(top, bottom) if self._text_band else None
+
+    def forget_pixels(self) -> None:
+        """Drop cached renders (a 300 dpi A4 page is ~26 MB)."""
+        self._cache.clear()
 
     def px_per_mm(self, image: np.ndarray) -> float:
         return image.shape[0] / self.height_mm
@@ -127,9 +138,17 @@ def _pdf_pages(pdf: pdfium.PdfDocument, count: int, limits: Limits) -> Iterator[
             bitmap = page.render(scale=dpi / 72, rev_byteorder=True, fill_color=(255, 255, 255, 255))
             return np.ascontiguousarray(bitmap.to_numpy()[:, :, :3])
 
+        def text_band(top: float, bottom: float, page: pdfium.PdfPage = page,
+                      w: float = width_pt, h: float = height_pt) -> str:
+            textpage = page.get_textpage()
+            try:
+                return textpage.get_text_bounded(left=0, bottom=h * (1 - bottom), right=w, top=h * (1 - top))
+            finally:
+                textpage.close()
+
         yield Page(index + 1, width_mm, height_mm, text=text,
                    has_raster=pdfium_c.FPDF_PAGEOBJ_IMAGE in kinds,
-                   has_marks=bool(kinds) or annots > 0, _render=render)
+                   has_marks=bool(kinds) or annots > 0, _render=render, _text_band=text_band)
 
 
 # ---------------------------------------------------------------- images
@@ -231,6 +250,28 @@ def _odt_text(root: ElementTree.Element) -> tuple[str, int]:
     lines = ["".join(el.itertext()) for el in root.iter() if el.tag in (f"{_ODF_TEXT}p", f"{_ODF_TEXT}h")]
     drawings = sum(1 for el in root.iter() if el.tag in (f"{_ODF_DRAW}image", f"{_ODF_DRAW}frame"))
     return "\n".join(lines), drawings
+
+
+# ---------------------------------------------------------------- legacy Word (.doc) and RTF
+
+LEGACY_CONVERTER = "catdoc"
+
+
+def open_legacy_word(data: bytes, fmt: str, limits: Limits) -> Document:
+    """Text of a .doc or .rtf through catdoc (reads stdin; bounded in time; no copy on disk)."""
+    exe = shutil.which(LEGACY_CONVERTER)
+    if exe is None:
+        raise DocumentError("UNSUPPORTED_LEGACY_WORD", "catdoc is not installed")
+    try:
+        proc = subprocess.run([exe, "-d", "utf-8", "-w"], input=data, capture_output=True,
+                              timeout=limits.ocr_seconds_per_page, check=False)
+    except subprocess.TimeoutExpired:
+        raise DocumentError("LIMIT_TIME", f"{LEGACY_CONVERTER} took longer than {limits.ocr_seconds_per_page} s") from None
+    text = proc.stdout.decode("utf-8", "replace")
+    if proc.returncode != 0 and not text.strip():
+        raise DocumentError("OFFICE_CORRUPT", proc.stderr.decode("utf-8", "replace").strip()[:200] or "catdoc failed")
+    page = Page(1, 210.0, 297.0, text=text, has_raster=False, has_marks=bool(text.strip()))
+    return Document(fmt, None, iter([page]))
 
 
 # ---------------------------------------------------------------- text helpers

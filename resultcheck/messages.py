@@ -47,7 +47,23 @@ MESSAGES: dict[str, str] = {
     "CONTENT_TEXT_LAYER": "Trang {page} có chữ trong lớp văn bản ({letters} chữ cái).",
     "CONTENT_INK": "Trang {page} có nội dung (khoảng {ink_mm2} mm² nét mực).",
     "CONTENT_DOCUMENT": "Văn bản có nội dung ({letters} chữ cái{images}).",
-    "CONTENT_UNCLASSIFIED": "Tệp có nội dung; chưa xác định được là kết quả hay thành phần hồ sơ đầu vào.",
+    # classification
+    "RESULT_EVIDENCE": "Văn bản kết quả: {found}.",
+    "INPUT_EVIDENCE": "Thành phần hồ sơ đầu vào, không phải kết quả: {found}.",
+    "PROCESS_FORM": "Phiếu của bộ phận một cửa (không phải kết quả giải quyết): {found}.",
+    "THIN_EVIDENCE": "Ít dấu hiệu để phân loại ({found}); cần người kiểm tra.",
+    "CONFLICTING_EVIDENCE": "Dấu hiệu trái ngược: của văn bản kết quả ({result}) và của hồ sơ đầu vào ({input}); cần người kiểm tra.",
+    "MERGED_RESULT": "Trang {page} là văn bản kết quả; các trang trước là thành phần hồ sơ ghép chung tệp.",
+    "CUE": "Thấy {label}: “{text}”.",
+    "SEAL_FOUND": "Có dấu đỏ tròn (đường kính khoảng {diameter} mm) ở trang {page}.",
+    "DIGITAL_SIGNATURE": "Tệp PDF có chữ ký số (người ký: {signer}).",
+    "OCR_USED": "Trang {page}: nhận dạng chữ (OCR) được {words} từ trong {seconds} giây.",
+    "OCR_TIMEOUT": "Trang {page}: nhận dạng chữ vượt quá {limit} giây, kết quả có thể thiếu.",
+    "OCR_UNAVAILABLE": "Không nhận dạng chữ được ({detail}); chỉ dùng lớp văn bản có sẵn.",
+    "OCR_DISABLED": "Trang {page} là ảnh quét; nhận dạng chữ (OCR) đang tắt nên ít dấu hiệu.",
+    "PAGE_ROTATED": "Trang {page} bị quét xoay {degrees}°; đã xoay lại để đọc.",
+    "LIMIT_OCR_TIME": "Đã dùng hết {limit} giây nhận dạng chữ cho tệp này; phần còn lại không được đọc.",
+    "LIMIT_TIME": "Xử lý tệp vượt quá thời gian cho phép ({detail}).",
 }
 
 

@@ -1,7 +1,8 @@
 """The checking pipeline, cheapest evidence first (DESIGN.md §4).
 
     bytes ─► sniff type ─► empty / archive / unsupported / unreadable ─► done
-          └► open pages ─► blankness per page (text layer, else pixels) ─► verdict
+          └► open pages ─► blankness per page (text layer, else pixels) ─► all blank? done
+               └► classify the pages with content (text layer, else OCR; seals; signatures)
 """
 
 from __future__ import annotations
@@ -13,10 +14,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import __version__
+from .classify import Classifier
 from .config import Config
 from .detectors import archive, blank, filetype
 from .detectors.filetype import FileType, Kind
-from .documents import Document, DocumentError, Page, meaningful_letters, open_image, open_office, open_pdf
+from .documents import (Document, DocumentError, Page, meaningful_letters, open_image, open_legacy_word,
+                        open_office, open_pdf)
 from .errors import InputError
 from .messages import reason
 from .models import Category, FileVerdict, Reason
@@ -50,7 +53,9 @@ class Checker:
 
     def __init__(self, config: Config | None = None) -> None:
         self.config = config or Config()
-        self.versions = {"resultcheck": __version__, "rules": self.config.rules.version, **engine_versions()}
+        self.versions = {"resultcheck": __version__, "rules": self.config.rules.version,
+                         "lexicon": self.config.lexicon.version, **engine_versions()}
+        self.classifier = Classifier(self.config, self.config.lexicon)
         self._blank_rules = self.config.rules.section("blank")
         self._text_rules = self.config.rules.section("text")
 
@@ -116,9 +121,11 @@ class Checker:
         try:
             document = self._open(kind, data)
         except DocumentError as exc:
+            if exc.code == "UNSUPPORTED_LEGACY_WORD":
+                return Judgement(Category.UNSUPPORTED, 0.9, [reason(exc.code, "documents")], kind.mime)
             return self._unreadable(kind, exc)
         try:
-            return self._judge_document(kind, document)
+            return self._judge_document(kind, document, data)
         except DocumentError as exc:  # a page that fails to decode half-way
             return self._unreadable(kind, exc)
         finally:
@@ -172,6 +179,8 @@ class Checker:
             return open_pdf(data, limits)
         if kind.kind is Kind.IMAGE:
             return open_image(data, kind.format, limits)
+        if kind.format in ("doc", "rtf"):
+            return open_legacy_word(data, kind.format, limits)
         return open_office(data, kind.format, limits)
 
     def _unreadable(self, kind: FileType, exc: DocumentError) -> Judgement:
@@ -179,34 +188,46 @@ class Checker:
         r = reason(exc.code, "documents", detail=detail, format=kind.format, limit=self.config.limits.max_file_bytes)
         return Judgement(Category.UNREADABLE, 0.95, [r], kind.mime)
 
-    def _judge_document(self, kind: FileType, document: Document) -> Judgement:
+    def _judge_document(self, kind: FileType, document: Document, data: bytes) -> Judgement:
         if document.page_count is None:
-            return self._judge_office(kind, document)
-        judged = [self._page_blankness(page) for page in document.pages]
+            return self._judge_office(kind, document, data)
+        pages: list[Page] = []
+        judged: list[PageBlankness] = []
+        for page in document.pages:
+            judged.append(self._page_blankness(page))
+            page.forget_pixels()
+            pages.append(page)
         reasons: list[Reason] = []
         if document.page_count > len(judged):
             reasons.append(reason("LIMIT_PAGES", "limits", limit=len(judged), count=document.page_count))
-        blank_pages = [i + 1 for i, p in enumerate(judged) if p.blank]
+        blank_pages = [p.number for p, j in zip(pages, judged, strict=True) if j.blank]
         if len(blank_pages) == len(judged):
             reasons.insert(0, reason("BLANK_FILE", blank.NAME, pages=len(judged)))
-            reasons.extend(p.reason for p in judged)
-            return Judgement(Category.BLANK, min(p.confidence for p in judged), reasons, kind.mime,
+            reasons.extend(j.reason for j in judged)
+            return Judgement(Category.BLANK, min(j.confidence for j in judged), reasons, kind.mime,
                              pages=document.page_count)
-        reasons.append(reason("CONTENT_UNCLASSIFIED", "pipeline"))
-        reasons.extend(p.reason for p in judged if not p.blank)
+        content = [p for p, j in zip(pages, judged, strict=True) if not j.blank]
+        found = self.classifier.classify(data, kind.format, content)
+        reasons = found.reasons + reasons
+        reasons.extend(j.reason for j in judged if not j.blank)
         if blank_pages:
             reasons.append(reason("BLANK_SOME_PAGES", blank.NAME, count=len(blank_pages),
                                   pages=", ".join(map(str, blank_pages))))
-        return Judgement(Category.RESULT, 0.5, reasons, kind.mime, pages=document.page_count)
+        return Judgement(found.category, found.confidence, reasons, kind.mime, document_type=found.document_type,
+                         pages=document.page_count)
 
-    def _judge_office(self, kind: FileType, document: Document) -> Judgement:
+    def _judge_office(self, kind: FileType, document: Document, data: bytes) -> Judgement:
         page = next(document.pages)
         letters = meaningful_letters(page.text)
         if letters < self._text_rules["min_letters"] and not document.has_images:
+            if kind.format == "doc":  # catdoc sees no text: pictures in a .doc are beyond us
+                return Judgement(Category.UNSUPPORTED, 0.6, [reason("UNSUPPORTED_LEGACY_WORD", "documents")],
+                                 kind.mime)
             return Judgement(Category.BLANK, 0.95, [reason("BLANK_DOCUMENT", blank.NAME)], kind.mime)
         images = ", có hình ảnh" if document.has_images else ""
-        return Judgement(Category.RESULT, 0.5, [reason("CONTENT_UNCLASSIFIED", "pipeline"), reason(
-            "CONTENT_DOCUMENT", blank.NAME, letters=letters, images=images)], kind.mime)
+        found = self.classifier.classify(data, kind.format, [page])
+        reasons = found.reasons + [reason("CONTENT_DOCUMENT", blank.NAME, letters=letters, images=images)]
+        return Judgement(found.category, found.confidence, reasons, kind.mime, document_type=found.document_type)
 
     def _page_blankness(self, page: Page) -> PageBlankness:
         """Text layer first (born-digital pages), else pixels. OCR is never asked."""

@@ -6,7 +6,7 @@ packages=(
   tesseract-ocr             # OCR engine (5.x)
   tesseract-ocr-vie         # Vietnamese model
   tesseract-ocr-osd         # page orientation detection
-  fonts-liberation          # fixture generator: Times-metric serif, as Decree 30 prescribes
+  fonts-liberation2         # fixture generator: Times-metric serif with Vietnamese (1.x lacks it)
   fonts-freefont-ttf        # fixture generator: more glyph shapes
   fonts-dejavu-core
   redis-server              # broker for the distributed scan and its tests

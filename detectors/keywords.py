@@ -1,0 +1,196 @@
+"""Vietnamese keyword and layout evidence: which cues of a result or an input a page shows.
+
+Text is folded (lower case, no diacritics, đ→d) one character for one character, so a match
+in the folded line maps back to the original words for the explanation. Phrases match
+fuzzily (OCR confuses letters and drops tone marks); type names must lead a line written in
+capitals, the way Decree 30 sets them, which keeps "ĐƠN ĐỀ NGHỊ CẤP GIẤY PHÉP XÂY DỰNG" an
+application and not a permit.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import tomllib
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from rapidfuzz import fuzz
+
+NAME = "keywords"
+SIDES = ("result", "input", "process")
+
+
+@functools.cache
+def _fold_char(ch: str) -> str:
+    if ch in "đĐ":
+        return "d"
+    base = unicodedata.normalize("NFD", ch)[0].lower()
+    return base if len(base) == 1 else ch
+
+
+def fold(text: str) -> str:
+    """Lower case without diacritics, same length as `text` (positions map back)."""
+    return "".join(_fold_char(ch) for ch in unicodedata.normalize("NFC", text))
+
+
+def is_upper_line(line: str) -> bool:
+    letters = [ch for ch in line if ch.isalpha()]
+    return len(letters) >= 3 and sum(ch.isupper() for ch in letters) >= 0.7 * len(letters)
+
+
+@dataclass(frozen=True, slots=True)
+class Cue:
+    id: str
+    side: str
+    zone: str
+    weight: float
+    label: str
+    where: str = "within"
+    upper: bool = False
+    type: str | None = None
+    phrases: tuple[str, ...] = ()          # folded
+    regex: re.Pattern[str] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Lexicon:
+    version: str
+    cues: tuple[Cue, ...]
+    match: dict[str, Any]
+    decide: dict[str, Any]
+
+    @classmethod
+    def load(cls, path: str | Path | None = None) -> Lexicon:
+        raw = (Path(path).read_bytes() if path else
+               resources.files("resultcheck").joinpath("rules/lexicon.toml").read_bytes())
+        data = tomllib.loads(raw.decode("utf-8"))
+        cues = []
+        for c in data["cues"]:
+            if c["side"] not in SIDES or c["zone"] not in ("title", "signing", "any"):
+                raise ValueError(f"lexicon cue {c['id']}: bad side or zone")
+            cues.append(Cue(
+                id=c["id"], side=c["side"], zone=c["zone"], weight=float(c["weight"]), label=c["label"],
+                where=c.get("where", "within"), upper=bool(c.get("upper", False)), type=c.get("type"),
+                phrases=tuple(fold(p) for p in c.get("phrases", ())),
+                regex=re.compile(c["regex"]) if "regex" in c else None,
+            ))
+        return cls(str(data["version"]), tuple(cues), data["match"], data["decide"])
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    cue: Cue
+    text: str          # the original words that matched
+    zone: str          # where they were found: title | body | signing
+
+
+@dataclass(frozen=True, slots=True)
+class KeywordEvidence:
+    hits: tuple[Hit, ...]
+    scores: dict[str, float] = field(default_factory=dict)   # result / input / process
+
+    @property
+    def result(self) -> float:
+        return self.scores.get("result", 0.0)
+
+    @property
+    def against(self) -> float:
+        """Evidence that the file is not a result: input components and process forms."""
+        return self.scores.get("input", 0.0) + self.scores.get("process", 0.0)
+
+    def document_type(self, side: str) -> str | None:
+        sides = ("input", "process") if side == "input" else ("result",)
+        typed = [h for h in self.hits if h.cue.side in sides and h.cue.type]
+        return max(typed, key=lambda h: (h.cue.zone == "title", h.cue.weight)).cue.type if typed else None
+
+    def labels(self, sides: Sequence[str], limit: int = 4) -> list[str]:
+        chosen = sorted((h for h in self.hits if h.cue.side in sides), key=lambda h: -h.cue.weight)[:limit]
+        return [f"{h.cue.label} ({h.text})" if h.cue.regex is not None else h.cue.label for h in chosen]
+
+
+@dataclass(frozen=True, slots=True)
+class Zones:
+    """Lines of a page by region: title (top), signing (lower half); `all` has every line once."""
+
+    title: tuple[str, ...]
+    signing: tuple[str, ...]
+    all: tuple[str, ...]
+
+
+def _match_phrase(cue: Cue, line: str, folded: str, lexicon: Lexicon) -> str | None:
+    m = lexicon.match
+    for phrase in cue.phrases:
+        threshold = m["min_ratio_short"] if len(phrase) <= 12 else m["min_ratio_long"]
+        if cue.where == "start":
+            body = folded.lstrip(" -–•*.:0123456789)(")
+            offset = len(folded) - len(body)
+            if cue.zone == "title" and cue.upper and len(body) > len(phrase) + m["max_title_line_extra"]:
+                continue
+            head = body[: len(phrase)]
+            if len(phrase) <= 4:
+                if body.startswith(phrase):
+                    return line[offset: offset + len(phrase)]
+            elif fuzz.ratio(phrase, head) >= threshold:
+                return line[offset: offset + len(phrase)]
+        else:
+            if len(phrase) <= 6:
+                at = folded.find(phrase)
+                if at >= 0:
+                    return line[at: at + len(phrase)]
+            elif len(folded) >= len(phrase) * 0.8:
+                align = fuzz.partial_ratio_alignment(phrase, folded, score_cutoff=threshold)
+                if align is not None:
+                    start, end = _widen_to_words(folded, align.dest_start, align.dest_end)
+                    if fuzz.ratio(phrase, folded[start:end]) >= threshold:  # whole words, not shared tails
+                        return line[start:end]
+    return None
+
+
+def _widen_to_words(text: str, start: int, end: int) -> tuple[int, int]:
+    while start > 0 and text[start - 1].isalnum():
+        start -= 1
+    while end < len(text) and text[end].isalnum():
+        end += 1
+    return start, end
+
+
+def _match(cue: Cue, line: str, folded: str, lexicon: Lexicon) -> str | None:
+    if cue.upper and not is_upper_line(line):
+        return None
+    if cue.regex is not None:
+        found = cue.regex.search(folded)
+        return line[found.start(): found.end()] if found else None
+    return _match_phrase(cue, line, folded, lexicon)
+
+
+def find_cues(zones: Zones, lexicon: Lexicon) -> KeywordEvidence:
+    """Each cue counts once, at its first match; title cues of one side do not add up."""
+    by_zone = {"title": zones.title, "signing": zones.signing, "any": zones.all}
+    folded_cache: dict[str, str] = {}
+    hits: list[Hit] = []
+    for cue in lexicon.cues:
+        for line in by_zone[cue.zone]:
+            folded = folded_cache.setdefault(line, fold(line))
+            text = _match(cue, line, folded, lexicon)
+            if text is not None:
+                zone = cue.zone if cue.zone != "any" else ("title" if line in zones.title else "body")
+                hits.append(Hit(cue, text.strip(), zone))
+                break
+    scores: dict[str, float] = {}
+    for side in SIDES:
+        side_hits = [h for h in hits if h.cue.side == side]
+        titles = [h.cue.weight for h in side_hits if h.cue.zone == "title" and h.cue.type]
+        others = sum(h.cue.weight for h in side_hits if not (h.cue.zone == "title" and h.cue.type))
+        scores[side] = (max(titles) if titles else 0.0) + others
+    return KeywordEvidence(tuple(hits), scores)
+
+
+def zones_from_lines(lines: Sequence[str], title_lines: int = 14, signing_lines: int = 18) -> Zones:
+    """For text without geometry (DOCX, RTF): the first lines are the title zone, the last the signing."""
+    clean = tuple(line.strip() for line in lines if line.strip())
+    return Zones(clean[:title_lines], clean[-signing_lines:], clean)
