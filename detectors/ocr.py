@@ -20,6 +20,9 @@ NAME = "ocr"
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")  # ~5x faster here than with OpenMP threads
 
 
+MIN_ORIENTATION_CONFIDENCE = 1.0  # below this, Tesseract's OSD guess is noise
+
+
 class OcrUnavailable(Exception):
     """tesseract or its Vietnamese model is not installed."""
 
@@ -100,6 +103,8 @@ def rotation_needed(gray: np.ndarray, *, timeout: float) -> int:
         return 0  # too little text to tell, or timed out
     except pytesseract.TesseractNotFoundError as exc:
         raise OcrUnavailable("tesseract is not installed") from exc
+    if float(osd.get("orientation_conf", 0)) < MIN_ORIENTATION_CONFIDENCE:
+        return 0
     return int(osd.get("rotate", 0)) % 360
 
 

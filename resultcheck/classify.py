@@ -107,7 +107,9 @@ class Classifier:
             title = ocr.recognise(gray[: int(gray.shape[0] * TITLE_ZONE)], lang=self.config.ocr_language,
                                   timeout=timeout())
             rotated = 0
-            if title.confident_words < 4 and budget.left() > 0:
+            title_cues = find_cues(Zones(tuple(line.text for line in title.lines), (), ()), self.lexicon).hits
+            landscape = gray.shape[1] > gray.shape[0] * 1.1
+            if (title.confident_words < 8 or landscape or not title_cues) and budget.left() > 0:
                 rotated = ocr.rotation_needed(page.gray(150), timeout=timeout())
                 if rotated:
                     gray = ocr.rotate(gray, rotated)
