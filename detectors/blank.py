@@ -32,11 +32,12 @@ class PageInk:
     content_box_mm: tuple[float, float, float, float] | None = None  # x, y, w, h of kept ink
 
 
-def judge_page(gray: np.ndarray, px_per_mm: float, scanned: bool, rules: dict[str, Any]) -> PageInk:
-    """Judge one grey page. `scanned` pages may carry paper noise and show-through."""
+def ink_contrast(gray: np.ndarray, px_per_mm: float, scanned: bool,
+                 rules: dict[str, Any]) -> tuple[np.ndarray, float, int, np.ndarray]:
+    """Darkness below the local paper, the ink threshold, the paper level and the background."""
     h, w = gray.shape
     image = cv2.medianBlur(gray, 3) if scanned else gray
-    background = _paper_background(image, px_per_mm)
+    background = paper_background(image, px_per_mm)
     diff = cv2.subtract(background, image)  # how much darker than the local paper, saturating at 0
 
     core = diff[h // 10: h - h // 10: 2, w // 10: w - w // 10: 2]
@@ -46,7 +47,13 @@ def judge_page(gray: np.ndarray, px_per_mm: float, scanned: bool, rules: dict[st
     threshold = max(rules["min_contrast"], offset + rules["noise_sigmas"] * sigma)
     if scanned:
         threshold = max(threshold, rules["paper_fraction"] * paper_level)
+    return diff, threshold, paper_level, background
 
+
+def judge_page(gray: np.ndarray, px_per_mm: float, scanned: bool, rules: dict[str, Any]) -> PageInk:
+    """Judge one grey page. `scanned` pages may carry paper noise and show-through."""
+    h, w = gray.shape
+    diff, threshold, paper_level, _ = ink_contrast(gray, px_per_mm, scanned, rules)
     kept, weights = _content_components(diff > threshold, px_per_mm, scanned, rules,
                                         strong=diff > threshold * rules["strong_factor"])
     real = _not_dust(kept, px_per_mm, rules)
@@ -88,7 +95,7 @@ def _not_dust(kept: np.ndarray, px_per_mm: float, rules: dict[str, Any]) -> np.n
     return near | large
 
 
-def _paper_background(image: np.ndarray, px_per_mm: float) -> np.ndarray:
+def paper_background(image: np.ndarray, px_per_mm: float) -> np.ndarray:
     """Local paper level: the brightest values within ~6 mm, computed at 1/8 scale and smoothed.
 
     This follows gradients, grey paper and dark scans, where a fixed level would not.

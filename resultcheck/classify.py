@@ -100,7 +100,8 @@ class Classifier:
             return PageEvidence(n, find_cues(Zones((), (), extra_lines), self.lexicon), "ocr",
                                 reasons=[reason("OCR_DISABLED", ocr.NAME, page=n)])
         limits = self.config.limits
-        gray = ocr.clean_for_ocr(page.gray(OCR_DPI))
+        raw = page.gray(OCR_DPI)
+        gray = ocr.clean_for_ocr(raw, OCR_DPI / 25.4)
         timeout = lambda: max(1.0, min(limits.ocr_seconds_per_page, budget.left()))  # noqa: E731
         reasons: list[Reason] = []
         try:
@@ -111,8 +112,8 @@ class Classifier:
             landscape = gray.shape[1] > gray.shape[0] * 1.1
             if (title.confident_words < 8 or landscape or not title_cues) and budget.left() > 0:
                 rotated = ocr.rotation_needed(page.gray(150), timeout=timeout())
-                if rotated:
-                    gray = ocr.rotate(gray, rotated)
+                if rotated:  # clean again: the deskew of a sideways page is meaningless
+                    gray = ocr.clean_for_ocr(ocr.rotate(raw, rotated), OCR_DPI / 25.4)
                     reasons.append(reason("PAGE_ROTATED", ocr.NAME, page=n, degrees=rotated))
                     title = ocr.recognise(gray[: int(gray.shape[0] * TITLE_ZONE)],
                                           lang=self.config.ocr_language, timeout=timeout())
@@ -137,7 +138,9 @@ class Classifier:
                                     "confident_words": result.confident_words}))
         evidence = PageEvidence(n, keywords, source, words=result.confident_words, rotated=rotated, reasons=reasons)
         if result.confident_words < self.decide["few_words"]:
-            evidence.drawing_lines = drawing.long_lines(page.gray(100), page.px_per_mm(page.gray(100)))
+            small = page.gray(100)
+            evidence.drawing_lines = drawing.long_lines(small, page.px_per_mm(small), page.has_raster,
+                                                        self.config.rules.section("blank"))
         return evidence
 
     def _look_for_seals(self, page: Page, evidence: PageEvidence) -> None:

@@ -87,7 +87,7 @@ def test_empty_text_html_audio_and_legacy_office() -> None:
     assert sniff("Kết quả giải quyết\n".encode()).kind is Kind.UNSUPPORTED
     assert sniff(C.html_page("x")).mime == "text/html"
     assert sniff(C.mp3_like()).kind is Kind.UNSUPPORTED
-    assert (sniff(C.ole_word_like()).kind, sniff(C.ole_word_like()).format) == (Kind.UNSUPPORTED, "doc")
+    assert (sniff(C.ole_word_like()).kind, sniff(C.ole_word_like()).format) == (Kind.DOCUMENT, "doc")
     encrypted_ooxml = C.ole_word_like()[:512] + "EncryptedPackage".encode("utf-16-le") + bytes(100)
     assert sniff(encrypted_ooxml).kind is Kind.UNREADABLE
 

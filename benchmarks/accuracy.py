@@ -1,0 +1,129 @@
+"""Accuracy on a labelled corpus, through the real command line.
+
+    python -m benchmarks.accuracy --generate 2 --seed 4711      # fresh corpus, never tuned on
+    python -m benchmarks.accuracy --corpus DIR                  # DIR/manifest.jsonl + files
+
+Runs `resultcheck check --json` over every file, then prints per-class precision, recall
+and F1, macro-F1 over the six categories, the confusion matrix, the share of genuine results
+flagged (called anything else) and of defects passed (called a result), and every
+misclassified file with its first reason. Writes the same as JSON and Markdown.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+CATEGORIES = ("blank", "archive", "input_component", "result", "unreadable", "unsupported")
+
+
+def run_checker(corpus: Path, rows: list[dict], extra: list[str]) -> dict[str, dict]:
+    exe = Path(sys.executable).with_name("resultcheck")
+    paths = [str(corpus / r["path"]) for r in rows]
+    proc = subprocess.run([str(exe), "check", "--json", *extra, *paths], capture_output=True, text=True, check=False)
+    if proc.returncode not in (0, 1):
+        raise SystemExit(f"resultcheck failed: {proc.stderr}")
+    verdicts = [json.loads(line) for line in proc.stdout.splitlines()]
+    return {str(Path(v["path"]).relative_to(corpus)): v for v in verdicts}
+
+
+def score(rows: list[dict], verdicts: dict[str, dict]) -> dict:
+    confusion: Counter[tuple[str, str]] = Counter()
+    wrong = []
+    for row in rows:
+        verdict = verdicts[row["path"]]
+        expected, actual = row["category"], verdict["category"]
+        if expected == "not_blank":  # hard pages that only exist to prove the blank detector wrong
+            if actual == "blank":
+                wrong.append((row, verdict))
+            continue
+        confusion[(expected, actual)] += 1
+        if expected != actual:
+            wrong.append((row, verdict))
+    per_class = {}
+    for c in CATEGORIES:
+        tp = confusion[(c, c)]
+        predicted = sum(n for (e, a), n in confusion.items() if a == c)
+        actual = sum(n for (e, a), n in confusion.items() if e == c)
+        precision = tp / predicted if predicted else 1.0
+        recall = tp / actual if actual else 1.0
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        per_class[c] = {"precision": precision, "recall": recall, "f1": f1, "support": actual}
+    results = sum(n for (e, _), n in confusion.items() if e == "result")
+    defects = sum(n for (e, _), n in confusion.items() if e != "result")
+    return {
+        "files": len(rows),
+        "macro_f1": sum(p["f1"] for p in per_class.values()) / len(CATEGORIES),
+        "per_class": per_class,
+        "confusion": {f"{e}->{a}": n for (e, a), n in sorted(confusion.items())},
+        "results_flagged": sum(n for (e, a), n in confusion.items() if e == "result" and a != "result") / max(1, results),
+        "defects_passed": sum(n for (e, a), n in confusion.items() if e != "result" and a == "result") / max(1, defects),
+        "misclassified": [{"path": r["path"], "expected": r["category"], "actual": v["category"],
+                           "confidence": v["confidence"], "reason": v["reasons"][0]["message"] if v["reasons"] else ""}
+                          for r, v in wrong],
+    }
+
+
+def confusion_table(report: dict) -> str:
+    short = {"blank": "blank", "archive": "archive", "input_component": "input", "result": "result",
+             "unreadable": "unread.", "unsupported": "unsupp."}
+    lines = ["| expected \\ got | " + " | ".join(short[c] for c in CATEGORIES) + " |",
+             "|---" * (len(CATEGORIES) + 1) + "|"]
+    for e in CATEGORIES:
+        cells = [str(report["confusion"].get(f"{e}->{a}", 0) or "·") for a in CATEGORIES]
+        lines.append(f"| {short[e]} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def markdown(report: dict, title: str) -> str:
+    out = [f"## {title}", "", f"{report['files']} files; macro-F1 **{report['macro_f1']:.3f}**; genuine results "
+           f"flagged {report['results_flagged']:.1%}; defects passed as results {report['defects_passed']:.1%}.", "",
+           "| class | precision | recall | F1 | support |", "|---|---|---|---|---|"]
+    for c, p in report["per_class"].items():
+        out.append(f"| {c} | {p['precision']:.3f} | {p['recall']:.3f} | {p['f1']:.3f} | {p['support']} |")
+    out += ["", confusion_table(report), ""]
+    if report["misclassified"]:
+        out += ["Misclassified:", ""] + [f"- `{m['path']}`: expected {m['expected']}, got {m['actual']} "
+                                         f"({m['confidence']}): {m['reason']}" for m in report["misclassified"]]
+    else:
+        out.append("No file misclassified.")
+    return "\n".join(out) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    source = parser.add_mutually_exclusive_group(required=True)
+    source.add_argument("--corpus", type=Path, help="directory with manifest.jsonl")
+    source.add_argument("--generate", type=int, metavar="COPIES", help="generate a fresh corpus (variants per kind)")
+    parser.add_argument("--seed", type=int, default=4711)
+    parser.add_argument("--out", type=Path, default=Path("benchmarks/out"), help="where JSON and Markdown go")
+    args = parser.parse_args(argv)
+
+    corpus = args.corpus
+    if corpus is None:
+        from fixtures.generate import Generator, write
+
+        corpus = Path(tempfile.mkdtemp(prefix="resultcheck-corpus-"))
+        write(Generator(args.seed).all(args.generate), corpus)
+    rows = [json.loads(line) for line in (corpus / "manifest.jsonl").read_text(encoding="utf-8").splitlines()]
+    started = time.perf_counter()
+    verdicts = run_checker(corpus, rows, [])
+    report = score(rows, verdicts)
+    report["seconds"] = round(time.perf_counter() - started, 1)
+    report["corpus"] = str(corpus) if args.corpus else f"generated: --generate {args.generate} --seed {args.seed}"
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "accuracy.json").write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
+    text = markdown(report, f"File accuracy ({report['corpus']}, {report['seconds']} s)")
+    (args.out / "accuracy.md").write_text(text, encoding="utf-8")
+    print(text)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,92 @@
+"""Genuine result or input component, end to end through the checker, with named evidence."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from fixtures import containers as C
+from fixtures.generate import Generator
+from fixtures.layout import pdf_pages
+from fixtures.scan import encode, encode_pages
+from fixtures.texts import DOCUMENTS
+from resultcheck import Category
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def gen() -> Generator:
+    return Generator(seed=777)
+
+
+def test_text_layer_decision_is_a_result_and_says_why(checker, gen) -> None:
+    spec, page = gen.document("decision")
+    verdict = checker.check_file(pdf_pages([page]), "qd.pdf")
+    assert verdict.category is Category.RESULT and verdict.confidence >= 0.9
+    assert verdict.document_type == "quyet_dinh"
+    summary = verdict.reasons[0]
+    assert summary.code == "RESULT_EVIDENCE" and "QUYẾT ĐỊNH" in summary.message and "/QĐ-" in summary.message
+    assert "OCR_USED" not in verdict.codes  # the text layer sufficed
+
+
+@pytest.mark.parametrize("kind", [k for k in DOCUMENTS if k != "receipt-slip"])
+def test_scanned_documents_of_every_kind(checker, gen, kind) -> None:
+    spec, page = gen.document(kind)
+    data = encode(gen.scan(page, 200), "jpeg", 200, quality=60)
+    verdict = checker.check_file(data, f"{kind}.jpg")
+    assert verdict.category == spec.category, verdict.reasons[0].message
+    assert "OCR_USED" in verdict.codes
+
+
+def test_one_stop_receipt_is_a_process_form(checker, gen) -> None:
+    spec, page = gen.document("receipt-slip")
+    verdict = checker.check_file(pdf_pages([page]), "phieu.pdf")
+    assert verdict.category is Category.INPUT_COMPONENT and verdict.codes[0] == "PROCESS_FORM"
+
+
+def test_merged_pdf_with_the_result_after_the_inputs(checker, gen) -> None:
+    _, application = gen.document("application")
+    _, decision = gen.document("decision")
+    merged = encode_pages([gen.scan(application, 150), gen.scan(decision, 150)], "pdf", 150, quality=60)
+    verdict = checker.check_file(merged, "ghep.pdf")
+    assert verdict.category is Category.RESULT and "MERGED_RESULT" in verdict.codes
+
+
+def test_all_pages_inputs_is_an_input(checker, gen) -> None:
+    pages = [gen.document(k)[1] for k in ("application", "contract", "declaration")]
+    verdict = checker.check_file(pdf_pages(pages), "dau-vao.pdf")
+    assert verdict.category is Category.INPUT_COMPONENT
+
+
+def test_rotated_scan_is_turned_upright(checker, gen) -> None:
+    _, page = gen.document("declaration")
+    data = encode(gen.scan(page, 200).rotate(90, expand=True), "jpeg", 200, quality=70)
+    verdict = checker.check_file(data, "xoay.jpg")
+    assert verdict.category is Category.INPUT_COMPONENT and "PAGE_ROTATED" in verdict.codes
+
+
+def test_id_card_copy(checker, gen) -> None:
+    fixtures = list(gen.id_cards(0))
+    verdict = checker.check_file(fixtures[0].data, "cccd.pdf")
+    assert verdict.category is Category.INPUT_COMPONENT and verdict.document_type == "cccd"
+
+
+def test_drawing_is_an_input(checker, gen) -> None:
+    for fixture in gen.drawings(0):
+        assert checker.check_file(fixture.data, fixture.path).category is Category.INPUT_COMPONENT
+
+
+def test_office_documents_and_rtf(checker) -> None:
+    rng = random.Random(5)
+    decision = [line.text for line in DOCUMENTS["decision"](rng).lines]
+    application = [line.text for line in DOCUMENTS["application"](rng).lines]
+    for build in (C.docx_bytes, C.odt_bytes, C.rtf_bytes):
+        assert checker.check_file(build(decision), "kq").category is Category.RESULT, build
+        assert checker.check_file(build(application), "don").category is Category.INPUT_COMPONENT, build
+
+
+def test_thin_evidence_is_said_with_low_confidence(checker) -> None:
+    verdict = checker.check_file(C.docx_bytes(["Danh sách cán bộ tham gia tập huấn năm 2024."]), "ds.docx")
+    assert verdict.codes[0] == "THIN_EVIDENCE" and verdict.confidence <= 0.55

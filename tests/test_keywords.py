@@ -1,0 +1,75 @@
+"""Keyword and layout cues: structure over exact strings, robust to OCR errors."""
+
+from __future__ import annotations
+
+import pytest
+
+from resultcheck.detectors.keywords import Lexicon, Zones, find_cues, fold, zones_from_lines
+
+
+@pytest.fixture(scope="module")
+def lexicon() -> Lexicon:
+    return Lexicon.load()
+
+
+def cues(lexicon: Lexicon, title: list[str], body: list[str] = (), signing: list[str] = ()) -> set[str]:
+    zones = Zones(tuple(title), tuple(signing), tuple(title) + tuple(body) + tuple(signing))
+    return {h.cue.id for h in find_cues(zones, lexicon).hits}
+
+
+def test_fold_keeps_positions_and_drops_diacritics() -> None:
+    text = "QUYẾT ĐỊNH Về việc cấp Giấy phép"
+    assert fold(text) == "quyet dinh ve viec cap giay phep"
+    assert len(fold(text)) == len(text)
+
+
+def test_type_name_must_lead_a_capitalised_line(lexicon) -> None:
+    assert "QUYET_DINH" in cues(lexicon, ["QUYẾT ĐỊNH", "Về việc cấp giấy phép xây dựng"])
+    # body text mentioning a decision is not a title
+    assert "QUYET_DINH" not in cues(lexicon, ["Quyết định này có hiệu lực kể từ ngày ký"])
+    # an application for a permit is an application, not a permit
+    found = cues(lexicon, ["ĐƠN ĐỀ NGHỊ CẤP GIẤY PHÉP XÂY DỰNG"])
+    assert "DON_TITLE" in found and "GIAY_PHEP_XAY_DUNG" not in found and "GIAY_PHEP" not in found
+
+
+def test_ocr_errors_and_missing_tone_marks_still_match(lexicon) -> None:
+    assert "QUYET_DINH" in cues(lexicon, ["QUYÉT ĐINH"])
+    assert "CAM_DOAN" in cues(lexicon, [], ["Toi xin cam doan nhung noi dung tren la dung su that"])
+    assert "NOI_NHAN" in cues(lexicon, [], ["Noi nhan:"])
+    assert "KY_GHI_RO" in cues(lexicon, [], ["(Ký, ghỉ rõ họ tên)"])
+
+
+def test_number_and_symbol_of_issued_documents(lexicon) -> None:
+    assert "SO_KY_HIEU_QD" in cues(lexicon, ["Số: 125/QĐ-UBND"])
+    assert "SO_KY_HIEU_QD" in cues(lexicon, ["Số:  15 / 2024 / QĐ-UBND"])
+    assert "SO_KY_HIEU_CONG_VAN" in cues(lexicon, ["Số: 245/UBND-TNMT"])
+    assert not {"SO_KY_HIEU_QD", "SO_KY_HIEU_CONG_VAN"} & cues(lexicon, ["Số: 12/2024/HĐ"])
+
+
+def test_signing_block_only_counts_in_the_signing_zone(lexicon) -> None:
+    assert "SIGNING_PREFIX" in cues(lexicon, [], signing=["KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"])
+    assert "SIGNING_PREFIX" not in cues(lexicon, ["KT. CHỦ TỊCH"])
+
+
+def test_shared_word_tails_are_not_matches(lexicon) -> None:
+    # "…công nhận hộ kinh doanh" must not read as the certificate field "Mã số hộ kinh doanh"
+    assert "HKD_FIELDS" not in cues(lexicon, [], ["Về việc công nhận hộ kinh doanh"])
+
+
+def test_process_forms_and_id_cards(lexicon) -> None:
+    assert "PROCESS_FORM" in cues(lexicon, ["GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ"])
+    assert {"CCCD", "MRZ"} <= cues(lexicon, [], ["CĂN CƯỚC CÔNG DÂN", "IDVNM0123456789<<<<<<"])
+
+
+def test_scores_title_cues_of_one_side_do_not_add_up(lexicon) -> None:
+    evidence = find_cues(zones_from_lines(["GIẤY CHỨNG NHẬN QUYỀN SỬ DỤNG ĐẤT"]), lexicon)
+    assert {h.cue.id for h in evidence.hits} >= {"GCN_QSDD", "GIAY_CHUNG_NHAN"}
+    assert evidence.result == 4.0
+
+
+def test_a_bad_lexicon_is_refused(tmp_path) -> None:
+    bad = tmp_path / "lex.toml"
+    bad.write_text('version = "x"\ncues = [{ id = "A", side = "maybe", zone = "any", weight = 1.0, label = "a" }]\n'
+                   "[match]\n[decide]\n", encoding="utf-8")
+    with pytest.raises(ValueError):
+        Lexicon.load(bad)

@@ -1,0 +1,68 @@
+"""Tesseract OCR: Vietnamese text, orientation, bounded time; and its absence handled."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from fixtures.layout import Line, PageLayout, draw_page, layout_lines
+from fixtures.scan import ScanStyle, encode, scanify
+from resultcheck import Category, Checker, Config
+from resultcheck.detectors import ocr
+
+pytestmark = pytest.mark.slow
+
+
+def title_page() -> PageLayout:
+    return layout_lines([Line("QUYẾT ĐỊNH", "center", 16, 1), Line("Về việc cấp giấy phép xây dựng", "center", 14),
+                         Line("Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015;", size=13)],
+                        "liberation-serif")
+
+
+def gray(page: PageLayout, dpi: int = 200) -> np.ndarray:
+    return np.asarray(draw_page(page, dpi).convert("L"))
+
+
+def test_recognises_vietnamese_with_diacritics() -> None:
+    result = ocr.recognise(ocr.clean_for_ocr(gray(title_page())[:800], 200 / 25.4), lang="vie", timeout=30)
+    text = "\n".join(line.text for line in result.lines)
+    assert "QUYẾT ĐỊNH" in text and "giấy phép xây dựng" in text
+    assert result.confident_words >= 8 and not result.timed_out
+    assert [line.top for line in result.lines] == sorted(line.top for line in result.lines)
+
+
+def test_finds_the_rotation_of_a_sideways_page() -> None:
+    page = layout_lines([Line("Ủy ban nhân dân huyện thông báo kết quả giải quyết hồ sơ cho công dân. " * 3, size=13)
+                         for _ in range(12)], "dejavu-serif")
+    upright = gray(page, 150)
+    assert ocr.rotation_needed(ocr.rotate(upright, 270), timeout=30) == 90
+    assert ocr.rotation_needed(upright, timeout=30) == 0
+
+
+def test_ocr_is_bounded_in_time() -> None:
+    page = layout_lines([Line("Căn cứ Nghị định số 30/2020/NĐ-CP ngày 05 tháng 3 năm 2020 của Chính phủ; " * 2)
+                         for _ in range(40)], "dejavu-serif")
+    big = np.tile(gray(page, 300), (2, 2))
+    result = ocr.recognise(big, lang="vie", timeout=1)
+    assert result.timed_out and result.lines == ()
+
+
+def test_missing_tesseract_is_a_reason_not_a_crash(monkeypatch) -> None:
+    import pytesseract
+
+    monkeypatch.setattr(pytesseract.pytesseract, "tesseract_cmd", "/nonexistent/tesseract")
+    img = scanify(draw_page(title_page(), 200), 200, ScanStyle(), np.random.default_rng(1))
+    verdict = Checker(Config()).check_file(encode(img, "png", 200), "scan.png")
+    assert "OCR_UNAVAILABLE" in verdict.codes and verdict.confidence <= 0.55
+
+
+def test_no_ocr_mode_never_calls_tesseract(monkeypatch) -> None:
+    import pytesseract
+
+    def forbidden(*args, **kwargs):
+        raise AssertionError("OCR was disabled")
+
+    monkeypatch.setattr(pytesseract.pytesseract, "run_tesseract", forbidden)
+    img = scanify(draw_page(title_page(), 200), 200, ScanStyle(), np.random.default_rng(1))
+    verdict = Checker(Config(ocr=False)).check_file(encode(img, "png", 200), "scan.png")
+    assert "OCR_DISABLED" in verdict.codes and verdict.category is not Category.BLANK

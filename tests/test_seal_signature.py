@@ -1,0 +1,89 @@
+"""Red seals (supporting evidence) and embedded digital signatures (read-only)."""
+
+from __future__ import annotations
+
+import datetime
+import io
+
+import numpy as np
+import pytest
+
+from fixtures.layout import Line, Mark, PageLayout, draw_page, layout_lines, pdf_pages
+from resultcheck import Category
+from resultcheck.detectors.seal import find_seals
+from resultcheck.detectors.signature import find_signatures
+
+DPI = 100
+
+
+def page_with(*marks: Mark, text: str | None = None) -> np.ndarray:
+    page = PageLayout("dejavu-serif", marks=list(marks))
+    if text:
+        page.runs.extend(layout_lines([Line(text, size=28, style=1)], page.family).runs)
+    return np.asarray(draw_page(page, DPI))
+
+
+def test_a_red_round_seal_is_found_at_its_size() -> None:
+    seals = find_seals(page_with(Mark("seal", 110, 190, 36, 36, (205, 35, 40))), DPI / 25.4)
+    assert len(seals) == 1 and 32 <= seals[0].diameter_mm <= 40
+
+
+def test_red_orange_seals_are_found_across_the_hue_wrap() -> None:
+    assert find_seals(page_with(Mark("seal", 60, 60, 34, 34, (225, 70, 30))), DPI / 25.4)
+
+
+def test_signatures_text_and_small_red_marks_are_not_seals() -> None:
+    blue = page_with(Mark("signature", 120, 200, 45, 14, (25, 45, 160), seed=4))
+    red_sig = page_with(Mark("signature", 120, 200, 45, 14, (200, 30, 30), seed=4))
+    tiny = page_with(Mark("seal", 50, 50, 8, 8, (205, 35, 40)))
+    black = page_with(Mark("seal", 110, 190, 36, 36, (20, 20, 20)), text="QUYẾT ĐỊNH")
+    for image in (blue, red_sig, tiny, black):
+        assert find_seals(image, DPI / 25.4) == ()
+
+
+@pytest.fixture(scope="module")
+def signed_pdf(tmp_path_factory) -> bytes:
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.x509.oid import NameOID
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import signers
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Nguyễn Văn An"),
+                      x509.NameAttribute(NameOID.ORGANIZATION_NAME, "UBND huyện Ba Bể")])
+    now = datetime.datetime.now(datetime.timezone.utc)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+            .serial_number(1).not_valid_before(now).not_valid_after(now + datetime.timedelta(days=30))
+            .sign(key, hashes.SHA256()))
+    folder = tmp_path_factory.mktemp("pki")
+    (folder / "key.pem").write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                                       serialization.NoEncryption()))
+    (folder / "cert.pem").write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    pdf = pdf_pages([layout_lines([Line("Văn bản điện tử", size=14)], "dejavu-serif")])
+    signer = signers.SimpleSigner.load(str(folder / "key.pem"), str(folder / "cert.pem"))
+    out = signers.sign_pdf(IncrementalPdfFileWriter(io.BytesIO(pdf)),
+                           signers.PdfSignatureMetadata(field_name="Signature1"), signer=signer)
+    return out.getvalue()
+
+
+def test_an_embedded_signature_is_found_with_its_signer(signed_pdf: bytes) -> None:
+    signatures = find_signatures(signed_pdf)
+    assert len(signatures) == 1
+    assert "Nguyễn Văn An" in signatures[0].signer and signatures[0].sub_filter
+
+
+def test_unsigned_and_damaged_pdfs_have_no_signature() -> None:
+    assert find_signatures(pdf_pages([PageLayout("dejavu-serif")])) == ()
+    assert find_signatures(b"%PDF-1.7 /ByteRange [0 1 2 3] garbage") == ()
+
+
+def test_the_checker_reports_the_signature_and_never_rewrites(checker, signed_pdf: bytes, tmp_path) -> None:
+    path = tmp_path / "signed.pdf"
+    path.write_bytes(signed_pdf)
+    verdict = checker.check_file(path)
+    assert "DIGITAL_SIGNATURE" in verdict.codes
+    assert "Nguyễn Văn An" in next(r.message for r in verdict.reasons if r.code == "DIGITAL_SIGNATURE")
+    assert path.read_bytes() == signed_pdf
+    assert verdict.category in (Category.RESULT, Category.INPUT_COMPONENT)
