@@ -6,6 +6,7 @@ packages=(
   tesseract-ocr             # OCR engine (5.x)
   tesseract-ocr-vie         # Vietnamese model
   tesseract-ocr-osd         # page orientation detection
+  catdoc                    # text of legacy Word .doc and RTF files
   fonts-liberation2         # fixture generator: Times-metric serif with Vietnamese (1.x lacks it)
   fonts-freefont-ttf        # fixture generator: more glyph shapes
   fonts-dejavu-core

@@ -90,3 +90,25 @@ def test_office_documents_and_rtf(checker) -> None:
 def test_thin_evidence_is_said_with_low_confidence(checker) -> None:
     verdict = checker.check_file(C.docx_bytes(["Danh sách cán bộ tham gia tập huấn năm 2024."]), "ds.docx")
     assert verdict.codes[0] == "THIN_EVIDENCE" and verdict.confidence <= 0.55
+
+
+def test_a_scan_whose_text_layer_is_only_a_signature_stamp_is_still_read(checker, gen) -> None:
+    """Signing software adds a short text layer to scanned PDFs; it must not replace OCR."""
+    import io
+
+    from reportlab.lib.units import mm
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen import canvas
+
+    _, page = gen.document("application")
+    image = gen.scan(page, 200)
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=(210 * mm, 297 * mm))
+    c.drawImage(ImageReader(image), 0, 0, 210 * mm, 297 * mm)
+    c.setFont("Helvetica", 7)
+    c.drawString(140 * mm, 285 * mm, "Ky boi: So Tu phap")
+    c.drawString(140 * mm, 281 * mm, "Thoi gian ky: 05.03.2025 10:15:22 +07:00")
+    c.showPage()
+    c.save()
+    verdict = checker.check_file(buf.getvalue(), "stamp.pdf")
+    assert "OCR_USED" in verdict.codes and verdict.category is Category.INPUT_COMPONENT
