@@ -22,7 +22,7 @@ from typing import Any
 from rapidfuzz import fuzz
 
 NAME = "keywords"
-SIDES = ("result", "input", "process")
+SIDES = ("result", "input", "process", "certified")
 
 
 @functools.cache

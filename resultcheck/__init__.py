@@ -12,9 +12,10 @@ except PackageNotFoundError:  # running from a source tree that was never instal
 from .config import Config, Limits, Rules
 from .errors import ConfigError, InputError, MissingDependencyError, ResultcheckError
 from .models import Category, FileVerdict, Reason
-from .pipeline import Checker, check_file
+from .dossier import Attachment, Dossier, DossierVerdict, Status
+from .pipeline import Checker, check_dossier, check_file
 
 __all__ = [
-    "Category", "Checker", "Config", "ConfigError", "FileVerdict", "InputError", "Limits",
+    "Attachment", "Category", "Checker", "Dossier", "DossierVerdict", "Status", "check_dossier", "Config", "ConfigError", "FileVerdict", "InputError", "Limits",
     "MissingDependencyError", "Reason", "ResultcheckError", "Rules", "__version__", "check_file",
 ]

@@ -10,6 +10,7 @@ from typing import Any
 
 from .detectors.keywords import Lexicon
 from .errors import ConfigError
+from .procedures import Profiles
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +76,7 @@ class Config:
     limits: Limits = field(default_factory=Limits)
     rules: Rules = field(default_factory=Rules.load)
     lexicon: Lexicon = field(default_factory=Lexicon.load)
+    profiles: Profiles = field(default_factory=Profiles.load)
     ocr: bool = True                 # False: never call tesseract (text layers only)
     ocr_language: str = "vie"
 

@@ -23,6 +23,7 @@ import pypdfium2.raw as pdfium_c
 from PIL import Image, ImageSequence
 
 from .config import Limits
+from .detectors.filetype import FileType, Kind
 
 MM_PER_INCH = 25.4
 A4_LONG_SIDE_MM = 297.0
@@ -272,6 +273,19 @@ def open_legacy_word(data: bytes, fmt: str, limits: Limits) -> Document:
         raise DocumentError("OFFICE_CORRUPT", proc.stderr.decode("utf-8", "replace").strip()[:200] or "catdoc failed")
     page = Page(1, 210.0, 297.0, text=text, has_raster=False, has_marks=bool(text.strip()))
     return Document(fmt, None, iter([page]))
+
+
+# ---------------------------------------------------------------- dispatch
+
+def open_document(kind: FileType, data: bytes, limits: Limits) -> Document:
+    """Open a file the type sniffer called a PDF, an image or a text document."""
+    if kind.kind is Kind.PDF:
+        return open_pdf(data, limits)
+    if kind.kind is Kind.IMAGE:
+        return open_image(data, kind.format, limits)
+    if kind.format in ("doc", "rtf"):
+        return open_legacy_word(data, kind.format, limits)
+    return open_office(data, kind.format, limits)
 
 
 # ---------------------------------------------------------------- text helpers

@@ -64,6 +64,16 @@ MESSAGES: dict[str, str] = {
     "PAGE_ROTATED": "Trang {page} bị quét xoay {degrees}°; đã xoay lại để đọc.",
     "LIMIT_OCR_TIME": "Đã dùng hết {limit} giây nhận dạng chữ cho tệp này; phần còn lại không được đọc.",
     "LIMIT_TIME": "Xử lý tệp vượt quá thời gian cho phép ({detail}).",
+    # dossiers
+    "NO_RESULT_ATTACHED": "Hồ sơ không có tệp kết quả nào được đính kèm.",
+    "RESULT_NOT_GENUINE": "Có {count} tệp đính kèm ở phần kết quả nhưng không tệp nào là văn bản kết quả ({details}).",
+    "RESULT_FOUND": "Có văn bản kết quả: {name}{kind}.",
+    "NEEDS_REVIEW": "Chưa đủ chắc chắn để kết luận, cần người kiểm tra ({details}).",
+    "DUPLICATE_OF_INPUT": "Tệp kết quả chính là thành phần hồ sơ đầu vào “{input}” ({how}).",
+    "CERTIFIED_COPY_IS_RESULT": "Thủ tục chứng thực: bản sao có lời chứng thực là kết quả giải quyết.",
+    "PROCEDURE_PROFILE": "Áp dụng quy tắc riêng của thủ tục: {profile}.",
+    "FILE_MISSING": "Không tìm thấy tệp “{path}”.",
+    "PATH_REFUSED": "Đường dẫn “{path}” nằm ngoài thư mục hồ sơ nên không được đọc.",
 }
 
 

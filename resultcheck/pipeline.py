@@ -18,8 +18,8 @@ from .classify import Classifier
 from .config import Config
 from .detectors import archive, blank, filetype
 from .detectors.filetype import FileType, Kind
-from .documents import (Document, DocumentError, Page, meaningful_letters, open_image, open_legacy_word,
-                        open_office, open_pdf)
+from .documents import Document, DocumentError, Page, meaningful_letters, open_document
+from .dossier import Dossier, DossierChecker, DossierVerdict, FileChecker
 from .errors import InputError
 from .messages import reason
 from .models import Category, FileVerdict, Reason
@@ -54,7 +54,8 @@ class Checker:
     def __init__(self, config: Config | None = None) -> None:
         self.config = config or Config()
         self.versions = {"resultcheck": __version__, "rules": self.config.rules.version,
-                         "lexicon": self.config.lexicon.version, **engine_versions()}
+                         "lexicon": self.config.lexicon.version, "procedures": self.config.profiles.version,
+                         **engine_versions()}
         self.classifier = Classifier(self.config, self.config.lexicon)
         self._blank_rules = self.config.rules.section("blank")
         self._text_rules = self.config.rules.section("text")
@@ -81,6 +82,16 @@ class Checker:
             document_type=judgement.document_type, pages=judgement.pages,
             elapsed_ms=(time.perf_counter() - started) * 1000, members=judgement.members,
         )
+
+    def check_dossier(self, dossier: Dossier, check_file: FileChecker | None = None) -> DossierVerdict:
+        """Judge a dossier's result attachments against its inputs; status pass/fail/review."""
+        return self.dossier_checker(check_file).check(dossier)
+
+    def dossier_checker(self, check_file: FileChecker | None = None) -> DossierChecker:
+        rules = self.config.rules
+        return DossierChecker(check_file or (lambda path, name: self.check_file(path, name)), self.config.limits,
+                              rules.section("dossier"), rules.section("duplicate"), self.config.profiles,
+                              self.versions)
 
     # ------------------------------------------------------------ steps
 
@@ -119,7 +130,7 @@ class Checker:
         if kind.kind is Kind.UNREADABLE:
             return self._judge_unreadable_type(kind)
         try:
-            document = self._open(kind, data)
+            document = open_document(kind, data, self.config.limits)
         except DocumentError as exc:
             if exc.code == "UNSUPPORTED_LEGACY_WORD":
                 return Judgement(Category.UNSUPPORTED, 0.9, [reason(exc.code, "documents")], kind.mime)
@@ -172,16 +183,6 @@ class Checker:
         else:
             r = reason("OFFICE_ENCRYPTED", filetype.NAME)
         return Judgement(Category.UNREADABLE, 0.95, [r], kind.mime)
-
-    def _open(self, kind: FileType, data: bytes) -> Document:
-        limits = self.config.limits
-        if kind.kind is Kind.PDF:
-            return open_pdf(data, limits)
-        if kind.kind is Kind.IMAGE:
-            return open_image(data, kind.format, limits)
-        if kind.format in ("doc", "rtf"):
-            return open_legacy_word(data, kind.format, limits)
-        return open_office(data, kind.format, limits)
 
     def _unreadable(self, kind: FileType, exc: DocumentError) -> Judgement:
         detail = exc.detail[:200]
@@ -253,9 +254,18 @@ class Checker:
 _default_checker: Checker | None = None
 
 
-def check_file(source: str | Path | bytes, name: str | None = None) -> FileVerdict:
-    """Check one file with the default configuration (the checker is built once per process)."""
+def _default() -> Checker:
     global _default_checker
     if _default_checker is None:
         _default_checker = Checker()
-    return _default_checker.check_file(source, name)
+    return _default_checker
+
+
+def check_file(source: str | Path | bytes, name: str | None = None) -> FileVerdict:
+    """Check one file with the default configuration (the checker is built once per process)."""
+    return _default().check_file(source, name)
+
+
+def check_dossier(dossier: Dossier) -> DossierVerdict:
+    """Check one dossier with the default configuration."""
+    return _default().check_dossier(dossier)

@@ -1,0 +1,116 @@
+"""Is a result attachment one of the dossier's own input files, byte for byte or re-scanned?
+
+Stages, cheapest first: the SHA-256; a 64-bit perceptual hash of the content-cropped first
+page as a prefilter (text pages of one form collide, so it only rules out); then ORB
+features with a RANSAC homography, and the ink of the two pages compared after alignment.
+A re-scan at another dpi, noise, JPEG quality or skew covers >0.9 of the other's ink; a
+different filled-in copy of the same form does not (names, numbers and dates differ).
+Text-only documents (DOCX, RTF) are compared by their words and numbers.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import cv2
+import numpy as np
+
+from .keywords import fold
+
+NAME = "duplicate"
+FINGERPRINT_DPI = 100
+
+
+@dataclass(frozen=True, slots=True)
+class PageFingerprint:
+    """What is compared: the first content page as grey pixels, and/or its words."""
+
+    sha256: str
+    gray: np.ndarray | None = None        # ~100 dpi
+    words: frozenset[str] = frozenset()
+    numbers: frozenset[str] = frozenset()
+
+    @property
+    def phash(self) -> np.ndarray | None:
+        return perceptual_hash(self.gray) if self.gray is not None else None
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    how: str              # identical | rescan | same_text
+    score: float          # 1.0 for identical; ink coverage or word overlap otherwise
+    inliers: int = 0
+
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def text_fingerprint(text: str) -> tuple[frozenset[str], frozenset[str]]:
+    words = _WORD.findall(fold(text))
+    return frozenset(w for w in words if len(w) > 1), frozenset(w for w in words if any(c.isdigit() for c in w))
+
+
+def content_crop(gray: np.ndarray) -> np.ndarray:
+    ink = cv2.GaussianBlur(gray, (5, 5), 0) < 200
+    ys, xs = np.nonzero(ink)
+    if len(xs) == 0:
+        return gray
+    return gray[max(0, ys.min() - 5): ys.max() + 5, max(0, xs.min() - 5): xs.max() + 5]
+
+
+def perceptual_hash(gray: np.ndarray) -> np.ndarray:
+    """64-bit DCT hash of the content-cropped page."""
+    small = cv2.resize(content_crop(gray), (32, 32), interpolation=cv2.INTER_AREA).astype(np.float32)
+    low = cv2.dct(small)[:8, :8]
+    return (low > np.median(low.ravel()[1:])).ravel()
+
+
+def same_page(a: np.ndarray, b: np.ndarray, rules: dict[str, Any]) -> tuple[int, float]:
+    """(RANSAC inliers, symmetric ink coverage after aligning b onto a)."""
+    orb = cv2.ORB_create(rules["orb_features"])
+    ka, da = orb.detectAndCompute(a, None)
+    kb, db = orb.detectAndCompute(b, None)
+    if da is None or db is None or len(ka) < 10 or len(kb) < 10:
+        return 0, 0.0
+    pairs = cv2.BFMatcher(cv2.NORM_HAMMING).knnMatch(da, db, k=2)
+    good = [m for m, n in (p for p in pairs if len(p) == 2) if m.distance < 0.75 * n.distance]
+    if len(good) < 10:
+        return len(good), 0.0
+    src = np.float32([ka[m.queryIdx].pt for m in good])
+    dst = np.float32([kb[m.trainIdx].pt for m in good])
+    homography, mask = cv2.findHomography(dst, src, cv2.RANSAC, 4.0)
+    if homography is None:
+        return 0, 0.0
+    warped = cv2.warpPerspective(b, homography, (a.shape[1], a.shape[0]), borderValue=255)
+    ink_a = cv2.threshold(a, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)[1]
+    ink_b = cv2.threshold(warped, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)[1]
+    kernel = np.ones((5, 5), np.uint8)
+    near_a, near_b = cv2.dilate(ink_a, kernel), cv2.dilate(ink_b, kernel)
+    coverage = min(float((ink_a & near_b).sum()) / max(1, int(ink_a.sum())),
+                   float((ink_b & near_a).sum()) / max(1, int(ink_b.sum())))
+    return int(mask.sum()), coverage
+
+
+def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
+    return len(a & b) / len(a | b) if a or b else 0.0
+
+
+def compare(result: PageFingerprint, candidate: PageFingerprint, rules: dict[str, Any]) -> Match | None:
+    """Does `result` duplicate `candidate`? None when it does not."""
+    if result.sha256 == candidate.sha256:
+        return Match("identical", 1.0)
+    if result.gray is not None and candidate.gray is not None:
+        distance = int((result.phash != candidate.phash).sum())
+        if distance > rules["phash_max_distance"]:
+            return None
+        inliers, coverage = same_page(result.gray, candidate.gray, rules)
+        if inliers >= rules["min_inliers"] and coverage >= rules["min_coverage"]:
+            return Match("rescan", round(coverage, 3), inliers)
+        return None
+    if len(result.words) >= rules["min_words"] and len(candidate.words) >= rules["min_words"]:
+        words, numbers = jaccard(result.words, candidate.words), jaccard(result.numbers, candidate.numbers)
+        if words >= rules["min_word_overlap"] and (numbers >= rules["min_word_overlap"] or not result.numbers):
+            return Match("same_text", round(words, 3))
+    return None

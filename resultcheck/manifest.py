@@ -1,0 +1,146 @@
+"""Where dossiers come from: a JSONL manifest, a directory tree, or the national sync payload.
+
+    manifest.jsonl    {"dossier_id", "procedure_code", "agency", "field", "inputs": [{"path", "name"}],
+                       "results": [{"path"}]}  — paths relative to the manifest's folder
+    ROOT/<dossier_id>/inputs/…  ROOT/<dossier_id>/results/…
+    sync payload      {"MaHoSo", "MaTTHC", "TaiLieuNop": [{"TenTepDinhKem", "DuongDanTaiTepTin"}],
+                       "DanhSachGiayToKetQua": [{"TenGiayTo", "DuongDanTepTinKetQua"}]} as JSONL, or a
+                      JSON list; links (URLs or paths) are resolved inside --base-dir.
+
+A path that leaves the root (absolute, "..", or a symbolic link pointing out) is refused:
+the attachment gets the reason PATH_REFUSED and is never opened.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Any
+from urllib.parse import unquote, urlparse
+
+from .dossier import Attachment, Dossier
+from .errors import InputError
+
+
+@dataclass(frozen=True, slots=True)
+class ManifestProblem:
+    """A line that is not a dossier (bad JSON, no id): reported, never fatal for the batch."""
+
+    where: str
+    message: str
+
+
+def resolve_inside(root: Path, link: str) -> tuple[Path | None, str | None]:
+    """(path, None) when `link` names a file inside `root`; (None, reason code) otherwise."""
+    parsed = urlparse(link)
+    relative = unquote(parsed.path) if parsed.scheme in ("http", "https", "file") else link
+    relative = relative.replace("\\", "/")
+    if parsed.scheme in ("http", "https"):
+        relative = relative.lstrip("/")
+    if not relative or PurePosixPath(relative).is_absolute() or ".." in PurePosixPath(relative).parts:
+        return None, "PATH_REFUSED"
+    candidate = root / relative
+    try:
+        real = candidate.resolve(strict=False)
+    except (OSError, RuntimeError):  # symlink loops
+        return None, "PATH_REFUSED"
+    if not real.is_relative_to(root.resolve()):
+        return None, "PATH_REFUSED"
+    return (real, None) if real.is_file() else (real, "FILE_MISSING")
+
+
+def load(source: Path, base_dir: Path | None = None) -> Iterator[Dossier | ManifestProblem]:
+    """Dossiers from a manifest file, a sync payload or a directory tree, in source order."""
+    if source.is_dir():
+        yield from _tree(source)
+        return
+    if not source.is_file():
+        raise InputError(f"no such manifest or folder: {source}")
+    root = (base_dir or source.parent).resolve()
+    for where, record in _records(source):
+        if isinstance(record, ManifestProblem):
+            yield record
+        elif not isinstance(record, dict):
+            yield ManifestProblem(where, "a line must be a JSON object")
+        elif "MaHoSo" in record:
+            yield _from_sync(record, root, where)
+        else:
+            yield _from_manifest(record, root, where)
+
+
+def _records(source: Path) -> Iterator[tuple[str, Any]]:
+    raw = source.read_bytes()
+    stripped = raw.lstrip()
+    if stripped.startswith(b"["):  # a JSON list (sync exports)
+        try:
+            items = json.loads(raw.decode("utf-8-sig"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            yield str(source), ManifestProblem(str(source), f"not valid JSON: {exc}")
+            return
+        for i, item in enumerate(items):
+            yield f"{source.name}[{i}]", item
+        return
+    for number, line in enumerate(raw.splitlines(), 1):
+        where = f"{source.name}:{number}"
+        if not line.strip():
+            continue
+        try:
+            yield where, json.loads(line.decode("utf-8-sig"))
+        except UnicodeDecodeError:
+            yield where, ManifestProblem(where, "the line is not UTF-8 text")
+        except json.JSONDecodeError as exc:
+            yield where, ManifestProblem(where, f"not valid JSON: {exc.msg} (column {exc.colno})")
+
+
+def _attachment(root: Path, link: Any, name: Any) -> Attachment:
+    link = "" if link is None else str(link)
+    path, problem = resolve_inside(root, link) if link else (None, "FILE_MISSING")
+    return Attachment(str(name or PurePosixPath(link).name or "?"), path, problem, link)
+
+
+def _from_manifest(record: dict[str, Any], root: Path, where: str) -> Dossier | ManifestProblem:
+    dossier_id = record.get("dossier_id")
+    if not dossier_id:
+        return ManifestProblem(where, "no dossier_id")
+    try:
+        inputs = tuple(_attachment(root, a.get("path"), a.get("name")) for a in record.get("inputs") or ())
+        results = tuple(_attachment(root, a.get("path"), a.get("name")) for a in record.get("results") or ())
+    except AttributeError:
+        return ManifestProblem(where, "inputs and results must be lists of objects with a path")
+    return Dossier(str(dossier_id), inputs, results, _text(record.get("procedure_code")),
+                   _text(record.get("agency")), _text(record.get("field")))
+
+
+def _from_sync(record: dict[str, Any], root: Path, where: str) -> Dossier | ManifestProblem:
+    try:
+        inputs = tuple(_attachment(root, a.get("DuongDanTaiTepTin"), a.get("TenTepDinhKem"))
+                       for a in record.get("TaiLieuNop") or () if not a.get("IsDeleted"))
+        results = tuple(_attachment(root, a.get("DuongDanTepTinKetQua"), a.get("TenGiayTo"))
+                        for a in record.get("DanhSachGiayToKetQua") or ())
+    except AttributeError:
+        return ManifestProblem(where, "TaiLieuNop and DanhSachGiayToKetQua must be lists of objects")
+    return Dossier(str(record["MaHoSo"]), inputs, results, _text(record.get("MaTTHC")),
+                   _text(record.get("DonViXuLy") or record.get("TenDonVi")),
+                   _text(record.get("TenLinhVuc") or record.get("MaLinhVuc")))
+
+
+def _tree(root: Path) -> Iterator[Dossier]:
+    real_root = root.resolve()
+    for folder in sorted(p for p in root.iterdir() if p.is_dir()):
+        def files(role: str) -> tuple[Attachment, ...]:
+            out = []
+            for path in sorted((folder / role).rglob("*")) if (folder / role).is_dir() else ():
+                if path.is_dir():
+                    continue
+                rel = str(path.relative_to(root))
+                resolved, problem = resolve_inside(real_root, rel)
+                out.append(Attachment(path.name, resolved, problem, rel))
+            return tuple(out)
+
+        yield Dossier(folder.name, files("inputs"), files("results"))
+
+
+def _text(value: Any) -> str | None:
+    return None if value is None else str(value)
