@@ -5,10 +5,16 @@ BIN    := $(VENV)/bin
 
 .PHONY: demo test setup system-deps samples clean
 
-demo: setup  ## install everything, then check the bundled sample files
+demo: setup  ## install everything, then scan the bundled sample dossiers and check the sample files
+	rm -rf out/demo && mkdir -p out/demo
+	$(BIN)/resultcheck scan fixtures/dossiers/manifest.jsonl --out out/demo/verdicts.jsonl
+	$(BIN)/resultcheck report out/demo/verdicts.jsonl --html out/demo/report.html
+	$(BIN)/resultcheck report out/demo/verdicts.jsonl
 	$(BIN)/resultcheck check fixtures/samples/*/*
+	@echo "Báo cáo / report: out/demo/report.html"
 
 test: setup  ## the whole test suite (what CI runs)
+	./scripts/install-system-deps.sh --test
 	OMP_THREAD_LIMIT=1 $(BIN)/pytest -q
 
 setup: system-deps $(VENV)/.installed
@@ -22,9 +28,10 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/pip install -q -e '.[test]'
 	touch $@
 
-samples: setup  ## regenerate the committed sample set (deterministic)
-	rm -rf fixtures/samples
+samples: setup  ## regenerate the committed sample files and dossiers (deterministic)
+	rm -rf fixtures/samples fixtures/dossiers
 	$(BIN)/python -m fixtures.generate --out fixtures/samples --seed 1 --samples
+	$(BIN)/python -m fixtures.dossiers --out fixtures/dossiers --count 14 --seed 11 --compact
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache

@@ -8,6 +8,7 @@ import os
 import sys
 import unicodedata
 from collections.abc import Sequence
+from pathlib import Path
 
 from . import __version__
 from .config import Config, Rules
@@ -29,6 +30,20 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("files", nargs="+", metavar="FILE")
     check.add_argument("--json", action="store_true", help="one JSON object per line instead of a table")
     check.add_argument("--no-ocr", action="store_true", help="never run tesseract (text layers only)")
+
+    scan = sub.add_parser("scan", help="check every dossier of a manifest, sync payload or folder tree")
+    scan.add_argument("input", type=Path, metavar="INPUT", help="manifest.jsonl, sync payload (.json/.jsonl) or ROOT/")
+    scan.add_argument("--out", type=Path, required=True, help="verdicts.jsonl (a .csv and a .sqlite store go beside it)")
+    scan.add_argument("--workers", type=int, default=None, help="worker processes (default: number of cores)")
+    scan.add_argument("--resume", action="store_true", help="continue a scan: skip dossiers already recorded")
+    scan.add_argument("--store", type=Path, help="resume store (default: OUT with .sqlite)")
+    scan.add_argument("--base-dir", type=Path, help="where the sync payload's file links point (default: its folder)")
+    scan.add_argument("--no-ocr", action="store_true", help="never run tesseract (text layers only)")
+    scan.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    report = sub.add_parser("report", help="an HTML summary of scan verdicts for the control office")
+    report.add_argument("verdicts", type=Path, metavar="VERDICTS.jsonl")
+    report.add_argument("--html", type=Path, help="write an HTML report here (default: a table on the terminal)")
     return parser
 
 
@@ -38,6 +53,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING - 10 * min(args.verbose, 2), format="%(levelname)s %(name)s: %(message)s")
     try:
         config = Config(rules=Rules.load(args.rules), ocr=not getattr(args, "no_ocr", False))
+        if args.command == "scan":
+            return _scan(args, config)
+        if args.command == "report":
+            from .report import load_verdicts, write_report
+
+            if args.html is None:
+                print_dossier_table(load_verdicts(args.verdicts))
+                return EXIT_OK
+            totals = write_report(args.verdicts, args.html)
+            print(f"{args.html}: {totals}")
+            return EXIT_OK
         return _check(args, Checker(config))
     except ResultcheckError as exc:
         print(f"resultcheck: {exc}", file=sys.stderr)
@@ -64,6 +90,18 @@ def _check(args: argparse.Namespace, checker: Checker) -> int:
     return status
 
 
+def _scan(args: argparse.Namespace, config: Config) -> int:
+    from .scan import scan
+
+    logging.getLogger("resultcheck").setLevel(logging.INFO)
+    summary = scan(args.input, args.out, config=config, workers=args.workers, resume=args.resume,
+                   store_path=args.store, base_dir=args.base_dir, progress=not args.quiet)
+    counts = ", ".join(f"{k} {v}" for k, v in sorted(summary.by_status.items()))
+    print(f"{summary.done} hồ sơ kiểm tra, {summary.skipped} đã có từ trước, {len(summary.problems)} dòng lỗi; "
+          f"{counts}; {summary.seconds:.1f} s → {args.out}", file=sys.stderr)
+    return EXIT_ERROR if summary.problems else EXIT_OK
+
+
 def _width(text: str) -> int:
     return sum(0 if unicodedata.combining(ch) else 1 for ch in text)
 
@@ -71,6 +109,13 @@ def _width(text: str) -> int:
 def _cell(text: str, width: int) -> str:
     text = text if _width(text) <= width else text[: width - 1] + "…"
     return text + " " * (width - _width(text))
+
+
+def print_dossier_table(verdicts: Sequence[dict]) -> None:
+    id_w = min(36, max(8, *(_width(v["dossier_id"]) for v in verdicts))) if verdicts else 8
+    print(f"{_cell('MÃ HỒ SƠ', id_w)}  {'KẾT LUẬN':8}  TÓM TẮT")
+    for v in verdicts:
+        print(f"{_cell(v['dossier_id'], id_w)}  {v['status']:8}  {v['summary']}")
 
 
 def print_table(verdicts: Sequence[FileVerdict]) -> None:

@@ -18,7 +18,7 @@ from typing import Any
 
 from .detectors import duplicate, filetype
 from .documents import DocumentError, open_document
-from .messages import reason
+from .messages import CATEGORY_VI, reason
 from .models import Category, FileVerdict, Reason
 from .procedures import Profile, Profiles
 
@@ -221,7 +221,7 @@ class DossierChecker:
             kind = f" ({best.verdict.document_type})" if best.verdict.document_type else ""
             reasons.insert(0, reason("RESULT_FOUND", NAME, name=best.name, kind=kind))
             return Status.PASS, reasons[0].message, reasons
-        details = "; ".join(f"{e.name}: {e.verdict.category}" for e in entries)
+        details = "; ".join(f"{e.name}: {CATEGORY_VI[e.verdict.category]}" for e in entries)
         confident = all(e.verdict.category is not Category.RESULT
                         and e.verdict.confidence >= self.rules["fail_min_confidence"] for e in entries)
         if confident:

@@ -9,6 +9,11 @@ from typing import Any
 
 from .models import Reason
 
+CATEGORY_VI: dict[str, str] = {
+    "blank": "tệp trắng", "archive": "tệp nén", "input_component": "thành phần hồ sơ đầu vào",
+    "result": "kết quả", "unreadable": "không đọc được", "unsupported": "định dạng không hỗ trợ",
+}
+
 MESSAGES: dict[str, str] = {
     # file type
     "EMPTY_FILE": "Tệp rỗng (0 byte), không có nội dung.",
@@ -73,6 +78,7 @@ MESSAGES: dict[str, str] = {
     "CERTIFIED_COPY_IS_RESULT": "Thủ tục chứng thực: bản sao có lời chứng thực là kết quả giải quyết.",
     "PROCEDURE_PROFILE": "Áp dụng quy tắc riêng của thủ tục: {profile}.",
     "FILE_MISSING": "Không tìm thấy tệp “{path}”.",
+    "WORKER_CRASHED": "Tiến trình kiểm tra bị dừng đột ngột {attempts} lần khi xử lý hồ sơ này; cần người kiểm tra.",
     "PATH_REFUSED": "Đường dẫn “{path}” nằm ngoài thư mục hồ sơ nên không được đọc.",
 }
 

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Install the Debian packages resultcheck needs, only those missing (run as root, or with sudo).
+# Usage: install-system-deps.sh [--test]
 set -euo pipefail
 packages=(
   libmagic1                 # libmagic: first guess of the file type
@@ -12,6 +13,8 @@ packages=(
   fonts-dejavu-core
   redis-server              # broker for the distributed scan and its tests
 )
+# `--test` adds what only the test suite needs: a real headless browser to open the HTML report.
+if [ "${1:-}" = "--test" ]; then packages+=(chromium); fi
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -1,0 +1,282 @@
+"""Batch scan of historical dossiers: parallel, resumable, one line per dossier.
+
+    dossiers ─► process pool (each worker: Checker + store) ─► parent: store commit ─► JSONL line
+                                                                                  └► progress, CSV
+
+The SQLite store is the truth. A dossier is committed there first, then its line appended
+to the JSONL; on --resume the JSONL is repaired (a torn last line dropped, committed
+dossiers missing from it appended) before new work starts. Killing the scan at any moment,
+SIGKILL included, therefore loses nothing and duplicates nothing.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import logging
+import os
+import signal
+import sys
+import time
+from collections.abc import Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .config import Config
+from .dossier import Dossier, DossierVerdict, Status
+from .errors import InputError
+from .manifest import ManifestProblem, load
+from .messages import reason
+from .models import FileVerdict
+from .pipeline import Checker
+from .store import Store, rules_key
+
+log = logging.getLogger("resultcheck.scan")
+
+MAX_ATTEMPTS = 2  # a dossier whose worker dies twice is recorded for review, not retried forever
+
+
+@dataclass
+class ScanSummary:
+    total: int = 0
+    skipped: int = 0
+    done: int = 0
+    problems: list[ManifestProblem] = field(default_factory=list)
+    by_status: dict[str, int] = field(default_factory=dict)
+    seconds: float = 0.0
+
+
+# ---------------------------------------------------------------- worker side
+
+_worker: tuple[Checker, Store, str] | None = None
+
+
+def _init_worker(config: Config, store_path: Path) -> None:
+    global _worker
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
+    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+    checker = Checker(config)
+    _worker = (checker, Store(store_path), rules_key(checker.versions))
+
+
+def _check_dossier(dossier: Dossier) -> str:
+    assert _worker is not None, "worker not initialised"
+    checker, store, key = _worker
+    limits = checker.config.limits
+
+    def cached(path: Path, name: str) -> FileVerdict:
+        sha = _sha256(path)
+        verdict = store.cached_check(sha, key, lambda: checker.check_file(path, name),
+                                     wait_seconds=limits.seconds_per_file * 2)
+        return verdict if verdict.path == name else _renamed(verdict, name)
+
+    return checker.check_dossier(dossier, cached).to_json()
+
+
+def _renamed(verdict: FileVerdict, name: str) -> FileVerdict:
+    import dataclasses
+
+    return dataclasses.replace(verdict, path=name)
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+# ---------------------------------------------------------------- parent side
+
+class Progress:
+    """A one-line bar on a terminal; a log line every 10 % otherwise."""
+
+    def __init__(self, total: int, stream=sys.stderr) -> None:
+        self.total, self.stream = total, stream
+        self.tty = stream.isatty()
+        self.started = time.monotonic()
+        self.done = 0
+        self.counts: dict[str, int] = {}
+        self._last_decile = -1
+
+    def update(self, status: str) -> None:
+        self.done += 1
+        self.counts[status] = self.counts.get(status, 0) + 1
+        elapsed = max(1e-6, time.monotonic() - self.started)
+        rate = self.done / elapsed
+        eta = (self.total - self.done) / rate if rate else 0
+        counts = " ".join(f"{k} {v}" for k, v in sorted(self.counts.items()))
+        line = (f"hồ sơ {self.done}/{self.total} ({self.done / max(1, self.total):.0%}) {rate:.2f}/s "
+                f"còn ~{_duration(eta)} | {counts}")
+        if self.tty:
+            width = 24
+            filled = int(width * self.done / max(1, self.total))
+            self.stream.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {line}\x1b[K")
+            self.stream.flush()
+        elif (decile := 10 * self.done // max(1, self.total)) != self._last_decile:
+            self._last_decile = decile
+            log.info(line)
+
+    def close(self) -> None:
+        if self.tty:
+            self.stream.write("\n")
+
+
+def _duration(seconds: float) -> str:
+    seconds = int(seconds)
+    return f"{seconds // 3600}h{seconds % 3600 // 60:02d}m" if seconds >= 3600 else f"{seconds // 60}m{seconds % 60:02d}s"
+
+
+class Output:
+    """The JSONL of dossier verdicts: append-only, flushed per line, fsynced at checkpoints."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.present = self._repair()
+        self.fh = path.open("a", encoding="utf-8")
+        self._last_sync = time.monotonic()
+
+    def _repair(self) -> set[str]:
+        """Drop a torn last line; return the dossier ids already written."""
+        if not self.path.exists():
+            return set()
+        raw = self.path.read_bytes()
+        keep = raw if raw.endswith(b"\n") or not raw else raw[: raw.rfind(b"\n") + 1]
+        if keep != raw:
+            with self.path.open("r+b") as fh:
+                fh.truncate(len(keep))
+        ids = set()
+        for line in keep.splitlines():
+            try:
+                ids.add(json.loads(line)["dossier_id"])
+            except (json.JSONDecodeError, KeyError, TypeError):
+                continue
+        return ids
+
+    def write(self, dossier_id: str, verdict_json: str) -> None:
+        if dossier_id in self.present:
+            return
+        self.fh.write(verdict_json + "\n")
+        self.fh.flush()
+        self.present.add(dossier_id)
+        if time.monotonic() - self._last_sync > 2:
+            os.fsync(self.fh.fileno())
+            self._last_sync = time.monotonic()
+
+    def close(self) -> None:
+        self.fh.flush()
+        os.fsync(self.fh.fileno())
+        self.fh.close()
+
+
+def scan(source: Path, out: Path, *, config: Config | None = None, workers: int | None = None,
+         resume: bool = False, store_path: Path | None = None, base_dir: Path | None = None,
+         progress: bool = True) -> ScanSummary:
+    """Check every dossier of `source` (manifest, sync payload or folder tree) into `out`."""
+    config = config or Config()
+    workers = workers or os.cpu_count() or 1
+    store_path = store_path or out.with_suffix(".sqlite")
+    if not resume and (out.exists() or store_path.exists()):
+        raise InputError(f"{out} or {store_path} exists: add --resume to continue that scan, "
+                         "or choose another --out")
+    started = time.monotonic()
+    summary = ScanSummary()
+    store = Store(store_path)
+    store.forget_pending()
+    key = rules_key(Checker(config).versions)
+    output = Output(out)
+    done = store.done_dossiers(key)
+    for dossier_id, verdict_json in store.dossier_verdicts(key, done - output.present):
+        output.write(dossier_id, verdict_json)  # committed before a crash, not yet written
+
+    dossiers: list[Dossier] = []
+    for item in load(source, base_dir):
+        if isinstance(item, ManifestProblem):
+            summary.problems.append(item)
+            log.warning("%s: %s", item.where, item.message)
+        elif item.dossier_id in done:
+            summary.skipped += 1
+        else:
+            dossiers.append(item)
+    summary.total = len(dossiers) + summary.skipped
+    bar = Progress(len(dossiers)) if progress else None
+    try:
+        for dossier_id, verdict_json in _run(dossiers, config, store_path, workers):
+            status = json.loads(verdict_json)["status"]
+            store.record_dossier(dossier_id, status, verdict_json, key)
+            output.write(dossier_id, verdict_json)
+            summary.done += 1
+            if bar:
+                bar.update(status)
+    finally:
+        if bar:
+            bar.close()
+        output.close()
+    summary.by_status = store.counts(key)
+    store.close()
+    write_csv(out, out.with_suffix(".csv"))
+    summary.seconds = time.monotonic() - started
+    return summary
+
+
+def _run(dossiers: list[Dossier], config: Config, store_path: Path, workers: int) -> Iterator[tuple[str, str]]:
+    """Dossier verdicts in completion order; a pool that breaks is rebuilt and the work retried."""
+    queue = list(reversed(dossiers))
+    attempts: dict[str, int] = {}
+    while queue:
+        with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(config, store_path)) as pool:
+            running: dict[Future[str], Dossier] = {}
+            try:
+                while queue or running:
+                    while queue and len(running) < workers * 3:
+                        dossier = queue.pop()
+                        running[pool.submit(_check_dossier, dossier)] = dossier
+                    finished, _ = wait(running, return_when=FIRST_COMPLETED)
+                    for future in finished:
+                        dossier = running.pop(future)
+                        yield dossier.dossier_id, future.result()
+            except BrokenProcessPool:
+                for dossier in running.values():
+                    attempts[dossier.dossier_id] = attempts.get(dossier.dossier_id, 0) + 1
+                    if attempts[dossier.dossier_id] >= MAX_ATTEMPTS:
+                        yield dossier.dossier_id, _crashed(dossier, config).to_json()
+                    else:
+                        queue.append(dossier)
+                log.warning("a worker died (out of memory or a crashing parser); restarting the pool")
+
+
+def _crashed(dossier: Dossier, config: Config) -> DossierVerdict:
+    note = reason("WORKER_CRASHED", "scan", attempts=MAX_ATTEMPTS)
+    return DossierVerdict(dossier.dossier_id, Status.REVIEW, note.message, (note,), (), Checker(config).versions,
+                          dossier.procedure_code, dossier.agency, dossier.field)
+
+
+CSV_FIELDS = ["dossier_id", "status", "summary", "agency", "field", "procedure_code", "results", "categories",
+              "duplicate_of", "elapsed_ms"]
+
+
+def write_csv(jsonl: Path, target: Path) -> None:
+    """A spreadsheet view of the verdicts (UTF-8 with BOM, so Excel shows Vietnamese), atomically."""
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, CSV_FIELDS)
+    writer.writeheader()
+    with jsonl.open(encoding="utf-8") as fh:
+        for line in fh:
+            d = json.loads(line)
+            files = d.get("files", [])
+            writer.writerow({
+                "dossier_id": d["dossier_id"], "status": d["status"], "summary": d["summary"],
+                "agency": d.get("agency") or "", "field": d.get("field") or "",
+                "procedure_code": d.get("procedure_code") or "", "results": len(files),
+                "categories": "; ".join(f"{f['name']}: {f['category']}" for f in files),
+                "duplicate_of": "; ".join(f["duplicate_of"] for f in files if f.get("duplicate_of")),
+                "elapsed_ms": d.get("elapsed_ms", 0),
+            })
+    tmp = target.with_suffix(target.suffix + ".tmp")
+    tmp.write_text("\ufeff" + buf.getvalue(), encoding="utf-8")
+    os.replace(tmp, target)
