@@ -4,7 +4,8 @@ Stages, cheapest first: the SHA-256; a 64-bit perceptual hash of the content-cro
 page as a prefilter (text pages of one form collide, so it only rules out); then ORB
 features with a RANSAC homography, and the ink of the two pages compared after alignment.
 A re-scan at another dpi, noise, JPEG quality or skew covers >0.9 of the other's ink; a
-different filled-in copy of the same form does not (names, numbers and dates differ).
+different filled-in copy of the same form does not (names, numbers and dates differ). A copy
+with something added (a certification stamp, a seal) still holds all of the input's ink.
 Text-only documents (DOCX, RTF) are compared by their words and numbers.
 """
 
@@ -67,30 +68,30 @@ def perceptual_hash(gray: np.ndarray) -> np.ndarray:
     return (low > np.median(low.ravel()[1:])).ravel()
 
 
-def same_page(a: np.ndarray, b: np.ndarray, rules: dict[str, Any]) -> tuple[int, float]:
-    """(RANSAC inliers, symmetric ink coverage after aligning b onto a)."""
+def same_page(a: np.ndarray, b: np.ndarray, rules: dict[str, Any]) -> tuple[int, float, float]:
+    """(RANSAC inliers, share of b's ink found in a, share of a's ink found in b) after aligning b onto a."""
     orb = cv2.ORB_create(rules["orb_features"])
     ka, da = orb.detectAndCompute(a, None)
     kb, db = orb.detectAndCompute(b, None)
     if da is None or db is None or len(ka) < 10 or len(kb) < 10:
-        return 0, 0.0
+        return 0, 0.0, 0.0
     pairs = cv2.BFMatcher(cv2.NORM_HAMMING).knnMatch(da, db, k=2)
     good = [m for m, n in (p for p in pairs if len(p) == 2) if m.distance < 0.75 * n.distance]
     if len(good) < 10:
-        return len(good), 0.0
+        return len(good), 0.0, 0.0
     src = np.float32([ka[m.queryIdx].pt for m in good])
     dst = np.float32([kb[m.trainIdx].pt for m in good])
     homography, mask = cv2.findHomography(dst, src, cv2.RANSAC, 4.0)
     if homography is None:
-        return 0, 0.0
+        return 0, 0.0, 0.0
     warped = cv2.warpPerspective(b, homography, (a.shape[1], a.shape[0]), borderValue=255)
     ink_a = cv2.threshold(a, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)[1]
     ink_b = cv2.threshold(warped, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)[1]
     kernel = np.ones((5, 5), np.uint8)
     near_a, near_b = cv2.dilate(ink_a, kernel), cv2.dilate(ink_b, kernel)
-    coverage = min(float((ink_a & near_b).sum()) / max(1, int(ink_a.sum())),
-                   float((ink_b & near_a).sum()) / max(1, int(ink_b.sum())))
-    return int(mask.sum()), coverage
+    b_in_a = float((ink_b & near_a).sum()) / max(1, int(ink_b.sum()))
+    a_in_b = float((ink_a & near_b).sum()) / max(1, int(ink_a.sum()))
+    return int(mask.sum()), b_in_a, a_in_b
 
 
 def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
@@ -105,9 +106,12 @@ def compare(result: PageFingerprint, candidate: PageFingerprint, rules: dict[str
         distance = int((result.phash != candidate.phash).sum())
         if distance > rules["phash_max_distance"]:
             return None
-        inliers, coverage = same_page(result.gray, candidate.gray, rules)
-        if inliers >= rules["min_inliers"] and coverage >= rules["min_coverage"]:
-            return Match("rescan", round(coverage, 3), inliers)
+        # All of the input is in the result; the result may add a little (a certification
+        # stamp, a seal, a handwritten note) but is mostly the input.
+        inliers, input_in_result, result_in_input = same_page(result.gray, candidate.gray, rules)
+        if (inliers >= rules["min_inliers"] and input_in_result >= rules["min_coverage"]
+                and result_in_input >= rules["min_coverage_of_result"]):
+            return Match("rescan", round(input_in_result, 3), inliers)
         return None
     if len(result.words) >= rules["min_words"] and len(candidate.words) >= rules["min_words"]:
         words, numbers = jaccard(result.words, candidate.words), jaccard(result.numbers, candidate.numbers)

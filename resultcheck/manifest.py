@@ -39,16 +39,20 @@ def resolve_inside(root: Path, link: str) -> tuple[Path | None, str | None]:
     relative = relative.replace("\\", "/")
     if parsed.scheme in ("http", "https"):
         relative = relative.lstrip("/")
-    if not relative or PurePosixPath(relative).is_absolute() or ".." in PurePosixPath(relative).parts:
+    if (not relative or "\x00" in relative or PurePosixPath(relative).is_absolute()
+            or ".." in PurePosixPath(relative).parts):
         return None, "PATH_REFUSED"
     candidate = root / relative
     try:
         real = candidate.resolve(strict=False)
-    except (OSError, RuntimeError):  # symlink loops
+    except (OSError, RuntimeError, ValueError):  # symlink loops, names the OS refuses
         return None, "PATH_REFUSED"
     if not real.is_relative_to(root.resolve()):
         return None, "PATH_REFUSED"
-    return (real, None) if real.is_file() else (real, "FILE_MISSING")
+    try:
+        return (real, None) if real.is_file() else (real, "FILE_MISSING")
+    except OSError:  # a name too long for the file system
+        return None, "PATH_REFUSED"
 
 
 def load(source: Path, base_dir: Path | None = None) -> Iterator[Dossier | ManifestProblem]:
