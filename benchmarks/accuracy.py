@@ -6,7 +6,8 @@
 Runs `resultcheck check --json` over every file, then prints per-class precision, recall
 and F1, macro-F1 over the six categories, the confusion matrix, the share of genuine results
 flagged (called anything else) and of defects passed (called a result), and every
-misclassified file with its first reason. Writes the same as JSON and Markdown.
+misclassified file with its first reason; then the same files through the peers of
+benchmarks/peers.py, side by side. Writes the same as JSON and Markdown.
 """
 
 from __future__ import annotations
@@ -96,6 +97,56 @@ def markdown(report: dict, title: str) -> str:
     return "\n".join(out) + "\n"
 
 
+def compare_peers(corpus: Path, rows: list[dict], verdicts: dict[str, dict], ours: dict) -> str:
+    """Side-by-side table: this project against each peer on the same files."""
+    from resultcheck.detectors.keywords import Lexicon
+
+    from . import peers
+
+    table = ["| method | macro-F1 (6 classes) | results flagged | defects passed | blank F1 | "
+             "result vs input accuracy | s/file (documents) |", "|---|---|---|---|---|---|---|"]
+    labelled = [r for r in rows if r["category"] != "not_blank"]
+    for name, peer in (("national index (any file = result)", peers.national_index),
+                       ("libmagic type + size", peers.libmagic_size)):
+        fake = {r["path"]: {"category": peer(corpus / r["path"]), "confidence": 1.0, "reasons": []} for r in rows}
+        report = score(rows, fake)
+        table.append(f"| {name} | {report['macro_f1']:.3f} | {report['results_flagged']:.1%} | "
+                     f"{report['defects_passed']:.1%} | – | – | – |")
+
+    def blank_f1(predict) -> str:
+        tp = fp = fn = 0
+        for r in rows:
+            predicted = predict(r)
+            if predicted is None:
+                continue
+            truth = r["category"] == "blank"
+            tp, fp, fn = tp + (predicted and truth), fp + (predicted and not truth), fn + (truth and not predicted)
+        return f"{2 * tp / max(1, 2 * tp + fp + fn):.3f}"
+
+    applicable = {r["path"]: peers.blank_rule(corpus / r["path"], "naps2") for r in rows}
+    ours_blank = blank_f1(lambda r: None if applicable[r["path"]] is None else verdicts[r["path"]]["category"] == "blank")
+    for name, rule in (("NAPS2 blank rule", "naps2"), ("Stirling-PDF blank rule", "stirling")):
+        f1 = blank_f1(lambda r, rule=rule: peers.blank_rule(corpus / r["path"], rule))
+        table.append(f"| {name} | – | – | – | {f1} | – | – |")
+
+    documents = [r for r in labelled if r["category"] in ("result", "input_component")
+                 and Path(r["path"]).suffix.lower() in (".pdf", ".jpg", ".png", ".tiff")]
+    lexicon = Lexicon.load()
+    naive_right, naive_seconds = 0, 0.0
+    for r in documents:
+        category, seconds = peers.naive_ocr(corpus / r["path"], lexicon)
+        naive_right += category == r["category"]
+        naive_seconds += seconds
+    our_right = sum(verdicts[r["path"]]["category"] == r["category"] for r in documents)
+    our_seconds = sum(verdicts[r["path"]]["elapsed_ms"] for r in documents) / 1000
+    n = max(1, len(documents))
+    table.append(f"| naive full-page OCR + same lexicon | – | – | – | – | {naive_right / n:.3f} | {naive_seconds / n:.2f} |")
+    table.append(f"| **resultcheck** | **{ours['macro_f1']:.3f}** | {ours['results_flagged']:.1%} | "
+                 f"{ours['defects_passed']:.1%} | {ours_blank} | {our_right / n:.3f} | {our_seconds / n:.2f} |")
+    return "\n".join(table) + f"\n\n({len(documents)} PDF/image documents for the last two columns; blank F1 over the " \
+        f"{sum(v is not None for v in applicable.values())} files a pixel rule applies to)\n"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     source = parser.add_mutually_exclusive_group(required=True)
@@ -103,6 +154,7 @@ def main(argv: list[str] | None = None) -> int:
     source.add_argument("--generate", type=int, metavar="COPIES", help="generate a fresh corpus (variants per kind)")
     parser.add_argument("--seed", type=int, default=4711)
     parser.add_argument("--out", type=Path, default=Path("benchmarks/out"), help="where JSON and Markdown go")
+    parser.add_argument("--no-peers", action="store_true", help="skip the peer comparison (it OCRs every page)")
     args = parser.parse_args(argv)
 
     corpus = args.corpus
@@ -120,6 +172,8 @@ def main(argv: list[str] | None = None) -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "accuracy.json").write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
     text = markdown(report, f"File accuracy ({report['corpus']}, {report['seconds']} s)")
+    if not args.no_peers:
+        text += "\n### Side by side with peers (same files, same run)\n\n" + compare_peers(corpus, rows, verdicts, report)
     (args.out / "accuracy.md").write_text(text, encoding="utf-8")
     print(text)
     return 0

@@ -1,0 +1,107 @@
+"""Speed: latency per file kind on the upload path, and batch throughput with 1 and 2 workers.
+
+    python -m benchmarks.speed [--per-kind 8] [--seed 5150]
+
+Upload path: one warm Checker in this process, check_file() on each file: p50/p95 per kind.
+Batch: every file as the result of a one-file dossier, `resultcheck scan` with --workers 1
+and 2: files/s, pages/s, peak RSS per worker. The naive full-page-OCR peer is timed on the
+kinds that need OCR, for the ratio.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from fixtures import containers as C
+from fixtures.generate import Generator
+from fixtures.layout import pdf_pages
+from fixtures.scan import encode, encode_pages
+
+from .dossiers import run_scan
+
+
+def corpus(per_kind: int, seed: int) -> dict[str, list[tuple[str, bytes]]]:
+    g = Generator(seed)
+    kinds: dict[str, list[tuple[str, bytes]]] = {k: [] for k in (
+        "archive", "0-byte", "text-layer PDF", "DOCX", "blank scan", "1-page scan (OCR)", "3-page scan (OCR)")}
+    for i in range(per_kind):
+        _, page = g.document(g.rng.choice(["decision", "application", "building-permit", "declaration"]))
+        kinds["archive"].append((f"a{i}.zip", C.zip_bytes({"kq.pdf": pdf_pages([page])})))
+        kinds["0-byte"].append((f"e{i}.pdf", b""))
+        kinds["text-layer PDF"].append((f"t{i}.pdf", pdf_pages([page])))
+        kinds["DOCX"].append((f"d{i}.docx", C.docx_bytes([r.text for r in page.runs])))
+        dpi = g.dpi()
+        kinds["blank scan"].append((f"b{i}.jpg", encode(g.scan(g.blank_layout(), dpi, specks=500), "jpeg", dpi,
+                                                       quality=60)))
+        kinds["1-page scan (OCR)"].append((f"s{i}.pdf", encode(g.scan(page, dpi), "pdf", dpi, quality=60)))
+        pages = [g.scan(g.document(k)[1], 200) for k in ("application", "contract", "declaration")]
+        kinds["3-page scan (OCR)"].append((f"m{i}.pdf", encode_pages(pages, "pdf", 200, quality=60)))
+    return kinds
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--per-kind", type=int, default=8)
+    parser.add_argument("--seed", type=int, default=5150)
+    args = parser.parse_args(argv)
+
+    from resultcheck import Checker
+    from resultcheck.detectors.keywords import Lexicon
+
+    from . import peers
+
+    files = corpus(args.per_kind, args.seed)
+    folder = Path(tempfile.mkdtemp(prefix="resultcheck-speed-"))
+    checker = Checker()
+    checker.check_file(files["text-layer PDF"][0][1], "warm.pdf")  # imports, models, first tesseract call
+    checker.check_file(files["1-page scan (OCR)"][0][1], "warm.pdf")
+    print(f"## Speed (--per-kind {args.per_kind} --seed {args.seed})\n")
+    print("Versions: " + ", ".join(f"{k} {v}" for k, v in checker.versions.items()) + "\n")
+    print("| kind | files | p50 ms | p95 ms | naive full-OCR p50 ms |\n|---|---|---|---|---|")
+    manifest = []
+    lexicon = Lexicon.load()
+    for kind, items in files.items():
+        latencies, naive = [], []
+        for name, data in items:
+            path = folder / kind.replace(" ", "_").replace("(", "").replace(")", "") / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+            started = time.perf_counter()
+            checker.check_file(path)
+            latencies.append((time.perf_counter() - started) * 1000)
+            if "OCR" in kind:
+                naive.append(peers.naive_ocr(path, lexicon)[1] * 1000)
+            manifest.append({"dossier_id": f"{kind}-{name}", "results": [{"path": str(path.relative_to(folder))}]})
+        naive_cell = f"{statistics.median(naive):.0f} ({statistics.median(naive) / statistics.median(latencies):.1f}x)" \
+            if naive else "–"
+        print(f"| {kind} | {len(items)} | {statistics.median(latencies):.0f} | {percentile(latencies, 0.95):.0f} | "
+              f"{naive_cell} |")
+    (folder / "manifest.jsonl").write_text("".join(json.dumps(m) + "\n" for m in manifest), encoding="utf-8")
+
+    print("\n| workers | files | seconds | files/s | pages/s | peak RSS per worker (MB) |\n|---|---|---|---|---|---|")
+    seconds_by_workers = {}
+    for workers in (1, 2):
+        out = folder / f"w{workers}.jsonl"
+        seconds, peaks, _ = run_scan(folder / "manifest.jsonl", out, workers)
+        verdicts = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+        pages = sum(f.get("pages") or 1 for v in verdicts for f in v["files"])
+        seconds_by_workers[workers] = seconds
+        rss = ", ".join(f"{v:.0f}" for v in sorted(peaks.values(), reverse=True)[:workers])
+        print(f"| {workers} | {len(verdicts)} | {seconds:.1f} | {len(verdicts) / seconds:.2f} | {pages / seconds:.2f} | "
+              f"{rss} |")
+    print(f"\nSpeed-up with 2 workers: {seconds_by_workers[1] / seconds_by_workers[2]:.2f}x")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
