@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: demo test setup system-deps samples clean
+.PHONY: demo test bench setup system-deps samples clean
 
 demo: setup  ## install everything, then scan the bundled sample dossiers and check the sample files
 	rm -rf out/demo && mkdir -p out/demo
@@ -16,6 +16,9 @@ demo: setup  ## install everything, then scan the bundled sample dossiers and ch
 test: setup  ## the whole test suite (what CI runs)
 	./scripts/install-system-deps.sh --test
 	OMP_THREAD_LIMIT=1 $(BIN)/pytest -q
+
+bench: setup  ## accuracy, dossier and speed benchmarks -> benchmarks/RESULTS.md (~15 min on 2 cores)
+	OMP_THREAD_LIMIT=1 $(BIN)/python -m benchmarks
 
 setup: system-deps $(VENV)/.installed
 

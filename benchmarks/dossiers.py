@@ -21,11 +21,13 @@ from collections import Counter
 from pathlib import Path
 
 
-def children(pid: int) -> list[int]:
+def descendants(pid: int) -> list[int]:
+    """Children, grandchildren…: the scan's workers and their isolated parser processes."""
     try:
-        return [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+        kids = [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
     except OSError:
         return []
+    return kids + [d for kid in kids for d in descendants(kid)]
 
 
 def peak_rss_mb(pid: int) -> float:
@@ -48,7 +50,7 @@ def run_scan(manifest: Path, out: Path, workers: int) -> tuple[float, dict[int, 
     parent = 0.0
     while proc.poll() is None:
         parent = max(parent, peak_rss_mb(proc.pid))
-        for child in children(proc.pid):
+        for child in descendants(proc.pid):
             peaks[child] = max(peaks.get(child, 0.0), peak_rss_mb(child))
         time.sleep(0.2)
     if proc.returncode != 0:
@@ -105,9 +107,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"| {key} | {count} |")
     if report["wrong"]:
         print("\nWrong:\n" + "\n".join(f"- {w}" for w in report["wrong"]))
-    print("\n| workers | seconds | dossiers/s | peak RSS per worker (MB) | parent (MB) |\n|---|---|---|---|---|")
+    print("\n| workers | seconds | dossiers/s | peak RSS per process, workers and parsers (MB) | parent (MB) |"
+          "\n|---|---|---|---|---|")
     for workers, (seconds, peaks, parent) in timings.items():
-        rss = ", ".join(f"{v:.0f}" for v in sorted(peaks.values(), reverse=True)[:workers + 1])
+        rss = ", ".join(f"{v:.0f}" for v in sorted(peaks.values(), reverse=True)[:2 * workers])
         print(f"| {workers} | {seconds:.1f} | {n / seconds:.2f} | {rss} | {parent:.0f} |")
     print(f"\nSpeed-up with 2 workers: {timings[1][0] / timings[2][0]:.2f}x")
     return 0

@@ -88,7 +88,8 @@ def main(argv: list[str] | None = None) -> int:
               f"{naive_cell} |")
     (folder / "manifest.jsonl").write_text("".join(json.dumps(m) + "\n" for m in manifest), encoding="utf-8")
 
-    print("\n| workers | files | seconds | files/s | pages/s | peak RSS per worker (MB) |\n|---|---|---|---|---|---|")
+    print("\n| workers | files | seconds | files/s | pages/s | peak RSS per process, workers and parsers (MB) |"
+          "\n|---|---|---|---|---|---|")
     seconds_by_workers = {}
     for workers in (1, 2):
         out = folder / f"w{workers}.jsonl"
@@ -96,7 +97,7 @@ def main(argv: list[str] | None = None) -> int:
         verdicts = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
         pages = sum(f.get("pages") or 1 for v in verdicts for f in v["files"])
         seconds_by_workers[workers] = seconds
-        rss = ", ".join(f"{v:.0f}" for v in sorted(peaks.values(), reverse=True)[:workers])
+        rss = ", ".join(f"{v:.0f}" for v in sorted(peaks.values(), reverse=True)[:2 * workers])
         print(f"| {workers} | {len(verdicts)} | {seconds:.1f} | {len(verdicts) / seconds:.2f} | {pages / seconds:.2f} | "
               f"{rss} |")
     print(f"\nSpeed-up with 2 workers: {seconds_by_workers[1] / seconds_by_workers[2]:.2f}x")

@@ -130,7 +130,7 @@ class Classifier:
             return PageEvidence(n, find_cues(Zones((), (), extra_lines), self.lexicon), "ocr",
                                 reasons=[reason("OCR_UNAVAILABLE", ocr.NAME, page=n, detail=str(exc))])
         if title.timed_out or result.timed_out:
-            reasons.append(reason("OCR_TIMEOUT", ocr.NAME, page=n, limit=limits.ocr_seconds_per_page))
+            reasons.append(reason("LIMIT_OCR_PAGE_TIME", ocr.NAME, page=n, limit=limits.ocr_seconds_per_page))
         source = "ocr_title" if result is title else "ocr"
         seconds = title.seconds + (0 if result is title else result.seconds)
         reasons.append(reason("OCR_USED", ocr.NAME, page=n, words=result.words, seconds=round(seconds, 1),

@@ -40,6 +40,31 @@ def build_parser() -> argparse.ArgumentParser:
     scan.add_argument("--base-dir", type=Path, help="where the sync payload's file links point (default: its folder)")
     scan.add_argument("--no-ocr", action="store_true", help="never run tesseract (text layers only)")
     scan.add_argument("--quiet", action="store_true", help="no progress bar")
+    scan.add_argument("--broker", help="redis://HOST:PORT/DB: send the work to `resultcheck worker`s")
+    scan.add_argument("--queue", default="resultcheck")
+    scan.add_argument("--visibility-timeout", type=int, default=300,
+                      help="seconds after which a task taken by a dead worker is delivered again")
+
+    worker = sub.add_parser("worker", help="a Celery worker for distributed scans")
+    worker.add_argument("--broker", required=True, help="redis://HOST:PORT/DB")
+    worker.add_argument("--queue", default="resultcheck")
+    worker.add_argument("--concurrency", type=int, default=None, help="processes (default: cores)")
+    worker.add_argument("--root", type=Path, action="append", required=True,
+                        help="shared folder the dossier files live in (repeatable); other paths are refused")
+    worker.add_argument("--ocr-threads", type=int, default=1, help="OMP_THREAD_LIMIT for tesseract")
+    worker.add_argument("--visibility-timeout", type=int, default=300)
+    worker.add_argument("--name", help="worker node name (default: resultcheck-PID@host)")
+    worker.add_argument("--no-ocr", action="store_true", help="never run tesseract")
+
+    serve = sub.add_parser("serve", help="HTTP service for one-stop systems (FastAPI on uvicorn)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8080)
+    serve.add_argument("--checkers", type=int, default=None, help="files checked at once (default: cores)")
+    serve.add_argument("--max-upload-mb", type=float, default=50.0)
+    serve.add_argument("--max-files", type=int, default=30)
+    serve.add_argument("--request-seconds", type=float, default=120.0)
+    serve.add_argument("--api-keys-env", default="RESULTCHECK_API_KEYS",
+                       help="environment variable holding comma-separated API keys (required off loopback)")
 
     report = sub.add_parser("report", help="an HTML summary of scan verdicts for the control office")
     report.add_argument("verdicts", type=Path, metavar="VERDICTS.jsonl")
@@ -55,6 +80,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         config = Config(rules=Rules.load(args.rules), ocr=not getattr(args, "no_ocr", False))
         if args.command == "scan":
             return _scan(args, config)
+        if args.command == "serve":
+            return _serve(args, config)
+        if args.command == "worker":
+            from .distributed import run_worker
+
+            run_worker(args.broker, queue=args.queue, concurrency=args.concurrency or os.cpu_count() or 1,
+                       roots=args.root, config=config, visibility_timeout=args.visibility_timeout,
+                       ocr_threads=args.ocr_threads, hostname=args.name)
+            return EXIT_OK
         if args.command == "report":
             from .report import load_verdicts, write_report
 
@@ -90,12 +124,28 @@ def _check(args: argparse.Namespace, checker: Checker) -> int:
     return status
 
 
+def _serve(args: argparse.Namespace, config: Config) -> int:
+    from .service import ServiceSettings, is_loopback, serve
+
+    keys = frozenset(k.strip() for k in os.environ.get(args.api_keys_env, "").split(",") if k.strip())
+    if not keys and not is_loopback(args.host):
+        print(f"resultcheck: serving on {args.host} needs API keys in ${args.api_keys_env} "
+              "(only loopback may run without)", file=sys.stderr)
+        return EXIT_USAGE
+    settings = ServiceSettings(config=config, checkers=args.checkers or os.cpu_count() or 1,
+                               max_upload_bytes=int(args.max_upload_mb * 1024**2), max_files=args.max_files,
+                               request_seconds=args.request_seconds, api_keys=keys)
+    serve(args.host, args.port, settings)
+    return EXIT_OK
+
+
 def _scan(args: argparse.Namespace, config: Config) -> int:
     from .scan import scan
 
     logging.getLogger("resultcheck").setLevel(logging.INFO)
     summary = scan(args.input, args.out, config=config, workers=args.workers, resume=args.resume,
-                   store_path=args.store, base_dir=args.base_dir, progress=not args.quiet)
+                   store_path=args.store, base_dir=args.base_dir, progress=not args.quiet, broker=args.broker,
+                   queue=args.queue, visibility_timeout=args.visibility_timeout)
     counts = ", ".join(f"{k} {v}" for k, v in sorted(summary.by_status.items()))
     print(f"{summary.done} hồ sơ kiểm tra, {summary.skipped} đã có từ trước, {len(summary.problems)} dòng lỗi; "
           f"{counts}; {summary.seconds:.1f} s → {args.out}", file=sys.stderr)

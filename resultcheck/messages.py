@@ -41,6 +41,11 @@ MESSAGES: dict[str, str] = {
     "LIMIT_PAGES": "Chỉ kiểm tra {limit} trang đầu trong tổng số {count} trang.",
     "LIMIT_PIXELS": "Ảnh/trang quá lớn ({detail}), vượt giới hạn số điểm ảnh.",
     "LIMIT_ARCHIVE_MEMBERS": "Tệp nén có quá nhiều tệp bên trong; chỉ liệt kê {limit} tệp đầu.",
+    "LIMIT_ARCHIVE_SIZE": "Tệp nén khai báo {declared} byte khi giải nén, vượt giới hạn {limit} byte (nghi “bom nén”).",
+    "LIMIT_FILE_TIME": "Kiểm tra tệp vượt quá {limit} giây nên đã dừng; cần người kiểm tra.",
+    "LIMIT_REQUEST_TIME": "Yêu cầu kiểm tra vượt quá {limit} giây; cần người kiểm tra lại sau.",
+    "LIMIT_MEMORY": "Kiểm tra tệp cần quá {limit} byte bộ nhớ nên đã dừng.",
+    "PARSER_CRASHED": "Bộ đọc tệp bị lỗi nghiêm trọng khi mở tệp này ({detail}); tệp có thể bị hỏng hoặc độc hại.",
     # blankness
     "BLANK_FILE": "Tất cả {pages} trang đều trắng, không có nội dung văn bản.",
     "BLANK_DOCUMENT": "Văn bản không có chữ hay hình ảnh nào.",
@@ -63,7 +68,7 @@ MESSAGES: dict[str, str] = {
     "SEAL_FOUND": "Có dấu đỏ tròn (đường kính khoảng {diameter} mm) ở trang {page}.",
     "DIGITAL_SIGNATURE": "Tệp PDF có chữ ký số (người ký: {signer}).",
     "OCR_USED": "Trang {page}: nhận dạng chữ (OCR) được {words} từ trong {seconds} giây.",
-    "OCR_TIMEOUT": "Trang {page}: nhận dạng chữ vượt quá {limit} giây, kết quả có thể thiếu.",
+    "LIMIT_OCR_PAGE_TIME": "Trang {page}: nhận dạng chữ vượt quá {limit} giây, kết quả có thể thiếu.",
     "OCR_UNAVAILABLE": "Không nhận dạng chữ được ({detail}); chỉ dùng lớp văn bản có sẵn.",
     "OCR_DISABLED": "Trang {page} là ảnh quét; nhận dạng chữ (OCR) đang tắt nên ít dấu hiệu.",
     "PAGE_ROTATED": "Trang {page} bị quét xoay {degrees}°; đã xoay lại để đọc.",
@@ -78,6 +83,7 @@ MESSAGES: dict[str, str] = {
     "CERTIFIED_COPY_IS_RESULT": "Thủ tục chứng thực: bản sao có lời chứng thực là kết quả giải quyết.",
     "PROCEDURE_PROFILE": "Áp dụng quy tắc riêng của thủ tục: {profile}.",
     "FILE_MISSING": "Không tìm thấy tệp “{path}”.",
+    "WORKER_FAILED": "Máy kiểm tra báo lỗi khi xử lý hồ sơ này ({detail}); cần người kiểm tra.",
     "WORKER_CRASHED": "Tiến trình kiểm tra bị dừng đột ngột {attempts} lần khi xử lý hồ sơ này; cần người kiểm tra.",
     "PATH_REFUSED": "Đường dẫn “{path}” nằm ngoài thư mục hồ sơ nên không được đọc.",
 }

@@ -51,7 +51,7 @@ class PageBlankness:
 class Checker:
     """Reusable checker: holds the limits, rules and versions. Safe to share within a process."""
 
-    def __init__(self, config: Config | None = None) -> None:
+    def __init__(self, config: Config | None = None, *, isolate: bool | None = None) -> None:
         self.config = config or Config()
         self.versions = {"resultcheck": __version__, "rules": self.config.rules.version,
                          "lexicon": self.config.lexicon.version, "procedures": self.config.profiles.version,
@@ -59,11 +59,27 @@ class Checker:
         self.classifier = Classifier(self.config, self.config.lexicon)
         self._blank_rules = self.config.rules.section("blank")
         self._text_rules = self.config.rules.section("text")
+        self._isolated = None
+        if self.config.isolate if isolate is None else isolate:
+            from .isolation import IsolatedChecker
+
+            self._isolated = IsolatedChecker(self.config, self.versions)
+
+    def close(self) -> None:
+        """Stop the isolated parser process (also stopped when the interpreter exits)."""
+        if self._isolated is not None:
+            self._isolated.close()
 
     # ------------------------------------------------------------ public API
 
     def check_file(self, source: str | Path | bytes, name: str | None = None) -> FileVerdict:
         """Check one attachment. A bad attachment never raises: it becomes a verdict."""
+        if self._isolated is not None:
+            if not isinstance(source, (str, Path, bytes, bytearray, memoryview)):
+                raise InputError(f"expected a path or bytes, got {type(source).__name__}")
+            if isinstance(source, (str, Path)) and not Path(source).is_file():
+                raise InputError(f"not a file: {source}")
+            return self._isolated.check_file(bytes(source) if not isinstance(source, (str, Path)) else source, name)
         started = time.perf_counter()
         display, data, size, digest = self._read(source, name)
         if data is None:
@@ -73,9 +89,13 @@ class Checker:
             try:
                 judgement = self._judge(data, display)
             except Exception as exc:  # a detector bug must not stop a dossier or a batch
-                log.exception("internal error while checking %s", display)
-                judgement = Judgement(Category.UNREADABLE, 0.0, [reason(
-                    "INTERNAL_ERROR", "pipeline", detail=f"{type(exc).__name__}: {exc}")], "application/octet-stream")
+                if isinstance(exc, MemoryError) or "Insufficient memory" in str(exc) or "Failed to allocate" in str(exc):
+                    judgement = Judgement(Category.UNREADABLE, 0.5, [reason(
+                        "LIMIT_MEMORY", "limits", limit=self.config.limits.max_memory_bytes)], "application/octet-stream")
+                else:
+                    log.exception("internal error while checking %s", display)
+                    judgement = Judgement(Category.UNREADABLE, 0.0, [reason(
+                        "INTERNAL_ERROR", "pipeline", detail=f"{type(exc).__name__}: {exc}")], "application/octet-stream")
         return FileVerdict(
             path=display, sha256=digest, size=size, mime=judgement.mime, category=judgement.category,
             confidence=judgement.confidence, reasons=tuple(judgement.reasons), versions=self.versions,
@@ -165,6 +185,9 @@ class Checker:
             reasons.append(reason("ARCHIVE_NESTED", archive.NAME, names=", ".join(listing.nested_archives[:5])))
         if listing.truncated and listing.member_count is not None:
             reasons.append(reason("LIMIT_ARCHIVE_MEMBERS", "limits", limit=limits.max_archive_members))
+        if (listing.declared_bytes or 0) > limits.max_archive_declared_bytes:
+            reasons.append(reason("LIMIT_ARCHIVE_SIZE", "limits", declared=listing.declared_bytes,
+                                  limit=limits.max_archive_declared_bytes))
         return Judgement(Category.ARCHIVE, 0.99, reasons, kind.mime, members=listing.members)
 
     def _judge_unsupported(self, kind: FileType) -> Judgement:

@@ -176,8 +176,13 @@ class Output:
 
 def scan(source: Path, out: Path, *, config: Config | None = None, workers: int | None = None,
          resume: bool = False, store_path: Path | None = None, base_dir: Path | None = None,
-         progress: bool = True) -> ScanSummary:
-    """Check every dossier of `source` (manifest, sync payload or folder tree) into `out`."""
+         progress: bool = True, broker: str | None = None, queue: str = "resultcheck",
+         visibility_timeout: int = 300) -> ScanSummary:
+    """Check every dossier of `source` (manifest, sync payload or folder tree) into `out`.
+
+    With `broker`, the dossiers are checked by Celery workers (see distributed.py) instead of
+    a local process pool; the store, outputs and resume behave the same.
+    """
     config = config or Config()
     workers = workers or os.cpu_count() or 1
     store_path = store_path or out.with_suffix(".sqlite")
@@ -205,8 +210,14 @@ def scan(source: Path, out: Path, *, config: Config | None = None, workers: int 
             dossiers.append(item)
     summary.total = len(dossiers) + summary.skipped
     bar = Progress(len(dossiers)) if progress else None
+    if broker:
+        from .distributed import run_distributed
+
+        results = run_distributed(dossiers, config, broker, queue, visibility_timeout)
+    else:
+        results = _run(dossiers, config, store_path, workers)
     try:
-        for dossier_id, verdict_json in _run(dossiers, config, store_path, workers):
+        for dossier_id, verdict_json in results:
             status = json.loads(verdict_json)["status"]
             store.record_dossier(dossier_id, status, verdict_json, key)
             output.write(dossier_id, verdict_json)

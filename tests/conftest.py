@@ -17,7 +17,8 @@ SAMPLES = ROOT / "fixtures" / "samples"
 
 @pytest.fixture(scope="session")
 def checker() -> Checker:
-    return Checker(Config())
+    """In-process (monkeypatching reaches it); the isolated parser has tests of its own."""
+    return Checker(Config(), isolate=False)
 
 
 @pytest.fixture(scope="session")

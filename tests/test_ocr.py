@@ -52,7 +52,7 @@ def test_missing_tesseract_is_a_reason_not_a_crash(monkeypatch) -> None:
 
     monkeypatch.setattr(pytesseract.pytesseract, "tesseract_cmd", "/nonexistent/tesseract")
     img = scanify(draw_page(title_page(), 200), 200, ScanStyle(), np.random.default_rng(1))
-    verdict = Checker(Config()).check_file(encode(img, "png", 200), "scan.png")
+    verdict = Checker(Config(), isolate=False).check_file(encode(img, "png", 200), "scan.png")
     assert "OCR_UNAVAILABLE" in verdict.codes and verdict.confidence <= 0.55
 
 
@@ -64,5 +64,5 @@ def test_no_ocr_mode_never_calls_tesseract(monkeypatch) -> None:
 
     monkeypatch.setattr(pytesseract.pytesseract, "run_tesseract", forbidden)
     img = scanify(draw_page(title_page(), 200), 200, ScanStyle(), np.random.default_rng(1))
-    verdict = Checker(Config(ocr=False)).check_file(encode(img, "png", 200), "scan.png")
+    verdict = Checker(Config(ocr=False), isolate=False).check_file(encode(img, "png", 200), "scan.png")
     assert "OCR_DISABLED" in verdict.codes and verdict.category is not Category.BLANK

@@ -93,6 +93,32 @@ def test_sigkill_mid_scan_then_resume_gives_every_dossier_exactly_once(dossiers,
     assert {r["dossier_id"]: r["status"] for r in rows} == {r["dossier_id"]: r["status"] for r in lines(clean)}
 
 
+def test_killed_again_and_again_at_random_moments_the_outputs_stay_valid(dossiers, tmp_path) -> None:
+    import random
+
+    rng = random.Random(7)
+    out = tmp_path / "often.jsonl"
+    cmd = [str(EXE), "scan", str(dossiers), "--out", str(out), "--workers", "2", "--quiet"]
+    env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
+    for attempt in range(4):
+        proc = subprocess.Popen(cmd + (["--resume"] if attempt else []), env=env, start_new_session=True,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(rng.uniform(1.0, 4.0))
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+        if out.exists():  # whatever the moment, every complete line is a valid verdict
+            complete = [l for l in out.read_bytes().splitlines(keepends=True) if l.endswith(b"\n")]
+            assert all(json.loads(l)["dossier_id"] for l in complete)
+        db = sqlite3.connect(out.with_suffix(".sqlite"))
+        assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        db.close()
+    final = subprocess.run(cmd + ["--resume"], env=env, capture_output=True, text=True, timeout=600)
+    assert final.returncode == 0, final.stderr
+    ids = [r["dossier_id"] for r in lines(out)]
+    assert len(ids) == len(set(ids)) == 26
+    assert len(out.with_suffix(".csv").read_text(encoding="utf-8-sig").splitlines()) == 27
+
+
 def lines_tolerant(path: Path) -> list[str]:
     return [line for line in path.read_bytes().splitlines() if line.endswith(b"}")]
 
