@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import threading
 import zipfile
+import zlib
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -172,7 +173,7 @@ def _read_small_member(zf: zipfile.ZipFile, name: str, limit: int = 200) -> byte
     try:
         with zf.open(name) as fh:
             return fh.read(limit).strip()
-    except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError, ValueError, EOFError):
+    except (zipfile.BadZipFile, zlib.error, OSError, RuntimeError, NotImplementedError, ValueError, EOFError):
         return b""
 
 

@@ -12,6 +12,7 @@ import re
 import shutil
 import subprocess
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from xml.etree import ElementTree
@@ -228,7 +229,7 @@ def open_office(data: bytes, fmt: str, limits: Limits) -> Document:
         if fmt == "odt" and b"encryption-data" in data:
             raise DocumentError("OFFICE_ENCRYPTED", "the document is password-protected") from None
         raise DocumentError("OFFICE_CORRUPT", f"{member} is missing") from None
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError, RuntimeError) as exc:
+    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError, NotImplementedError, RuntimeError) as exc:
         raise DocumentError("OFFICE_CORRUPT", f"the document package is damaged: {exc}") from None
     try:
         root = ElementTree.fromstring(xml)

@@ -114,6 +114,8 @@ class IsolatedChecker:
                 return FileVerdict.from_dict(payload)
             if kind == "error":
                 raise payload
+            if kind == "crashed":
+                self._process.join(5)  # reap it, so its exit code (the signal) is known
             exitcode = self._process.exitcode if kind == "crashed" else None
             self._kill()
             if kind == "memory" or exitcode == -signal.SIGKILL:

@@ -44,3 +44,15 @@ def matches(expected: str, actual: str) -> bool:
     if expected == "not_blank":
         return actual != "blank"
     return actual == expected
+
+
+def slow_scan(generator: Generator, pages: int = 3) -> bytes:
+    """Dense 300 dpi pages with no cue at all: title-zone OCR settles nothing, so every page is
+    read in full (several seconds each) — for tests of time limits."""
+    from fixtures.layout import Line, layout_lines
+    from fixtures.scan import encode_pages
+
+    text = "Danh sách các hộ gia đình tham gia chương trình nước sạch nông thôn tại thôn Nà Phầy năm 2024"
+    images = [generator.scan(layout_lines([Line(f"{i + 1}. {text}", size=12) for i in range(38)], "dejavu-serif"),
+                             300, noise_sigma=6) for _ in range(pages)]
+    return encode_pages(images, "pdf", 300, quality=75)

@@ -24,8 +24,8 @@ def mutate(data: bytes, other: bytes, rng: random.Random) -> bytes:
     buf = bytearray(data)
     for _ in range(rng.randint(1, 6)):
         op = rng.randrange(6)
-        if not buf:
-            buf = bytearray(other[:64])
+        if not buf:  # the 0-byte sample, or everything deleted
+            buf = bytearray(other[:64] or b"\x00")
         at = rng.randrange(len(buf)) if buf else 0
         if op == 0:
             buf[at] ^= 1 << rng.randrange(8)

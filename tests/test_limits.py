@@ -16,8 +16,9 @@ import pytest
 from fixtures import containers as C
 from fixtures.generate import Generator
 from fixtures.layout import Line, layout_lines
-from fixtures.scan import encode, encode_pages
+from fixtures.scan import encode
 from resultcheck import Category, Checker, Config
+from tests.conftest import slow_scan as dense_scan
 
 pytestmark = pytest.mark.slow
 
@@ -29,9 +30,7 @@ def gen() -> Generator:
 
 @pytest.fixture(scope="module")
 def slow_scan(gen) -> bytes:
-    """Three pages of 300 dpi scans: several seconds of OCR."""
-    pages = [gen.scan(gen.document(k)[1], 300) for k in ("decision", "contract", "declaration")]
-    return encode_pages(pages, "pdf", 300, quality=80)
+    return dense_scan(gen)
 
 
 def limited(**limits) -> Checker:

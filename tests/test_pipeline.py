@@ -89,3 +89,17 @@ def test_limit_pixels_fires() -> None:
     tiny = Checker(Config().with_limits(max_page_megapixels=1.0))
     verdict = tiny.check_file(buf.getvalue(), "huge.png")
     assert verdict.category is Category.UNREADABLE and verdict.codes == ("LIMIT_PIXELS",)
+
+
+def test_docx_with_a_corrupt_deflate_stream_is_unreadable(checker) -> None:
+    """Found by tests/fuzz.py: zlib.error escaped the office reader as INTERNAL_ERROR."""
+    import io
+    import zipfile
+
+    docx = bytearray(C.docx_bytes(["Quyết định số 125/QĐ-UBND"] * 40))
+    info = zipfile.ZipFile(io.BytesIO(bytes(docx))).getinfo("word/document.xml")
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    for i in range(start + 10, start + min(info.compress_size, 60)):
+        docx[i] ^= 0x5A
+    verdict = checker.check_file(bytes(docx), "hong.docx")
+    assert verdict.category is Category.UNREADABLE and verdict.codes == ("OFFICE_CORRUPT",)

@@ -17,7 +17,8 @@ import pytest
 
 from fixtures.generate import Generator
 from fixtures.layout import pdf_pages
-from fixtures.scan import encode, encode_pages
+from fixtures.scan import encode
+from tests.conftest import slow_scan as dense_scan
 
 pytestmark = pytest.mark.slow
 EXE = Path(sys.executable).with_name("resultcheck")
@@ -63,15 +64,14 @@ def gen() -> Generator:
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("srv")
-    srv = Server(tmp, "--checkers", "2", "--max-upload-mb", "3", "--request-seconds", "4")
+    srv = Server(tmp, "--checkers", "2", "--max-upload-mb", "8", "--request-seconds", "4")
     yield srv
     srv.stop()
 
 
 @pytest.fixture(scope="module")
 def slow_scan(gen) -> bytes:
-    pages = [gen.scan(gen.document(k)[1], 300) for k in ("decision", "contract", "declaration", "application")]
-    return encode_pages(pages, "pdf", 300, quality=40)
+    return dense_scan(gen)
 
 
 def test_health_version_and_openapi(server) -> None:
@@ -108,7 +108,7 @@ def test_bad_metadata_is_422(server) -> None:
 
 
 def test_oversize_upload_is_413(server) -> None:
-    answer = httpx.post(server.url + "/v1/files:check", files={"file": ("big.pdf", b"%PDF-1.4" + bytes(4 * 1024**2))},
+    answer = httpx.post(server.url + "/v1/files:check", files={"file": ("big.pdf", b"%PDF-1.4" + bytes(9 * 1024**2))},
                         timeout=30)
     assert answer.status_code == 413 and answer.json()["error"]["code"] == "UPLOAD_TOO_LARGE"
     assert "byte" in answer.json()["error"]["message"]
