@@ -1,6 +1,6 @@
 """Regenerate benchmarks/RESULTS.md: `python -m benchmarks` (or `make bench`).
 
-Runs the three benchmarks at their default sizes, each in its own process, and writes their
+Runs the benchmarks at their default sizes, each in its own process, and writes their
 Markdown with the machine and the commands that produced it.
 """
 
@@ -17,6 +17,7 @@ COMMANDS = [
     ["-m", "benchmarks.accuracy", "--generate", "2", "--seed", "4711"],
     ["-m", "benchmarks.dossiers", "--count", "120", "--seed", "9090"],
     ["-m", "benchmarks.speed", "--per-kind", "8", "--seed", "5150"],
+    ["-m", "benchmarks.service", "--requests", "12", "--dossiers", "40"],
 ]
 
 

@@ -27,6 +27,7 @@ from celery import Celery
 
 from .config import Config
 from .dossier import Attachment, Dossier, DossierVerdict, Status
+from .hashing import sha256_file
 from .messages import reason
 from .models import FileVerdict
 from .pipeline import Checker
@@ -96,11 +97,7 @@ class RedisFileCache:
         self.client, self.key = client, key
 
     def cached_check(self, path: Path, check: Any, *, wait_seconds: float) -> FileVerdict:
-        digest = hashlib.sha256()
-        with path.open("rb") as fh:
-            for chunk in iter(lambda: fh.read(1 << 20), b""):
-                digest.update(chunk)
-        name = f"resultcheck:file:{digest.hexdigest()}|{self.key}"
+        name = f"resultcheck:file:{sha256_file(path)}|{self.key}"
         deadline = time.monotonic() + wait_seconds
         while True:
             value = self.client.get(name)

@@ -18,6 +18,7 @@ from typing import Any
 
 from .detectors import duplicate, filetype
 from .documents import DocumentError, open_document
+from .hashing import sha256_file
 from .messages import CATEGORY_VI, reason
 from .models import Category, FileVerdict, Reason
 from .procedures import Profile, Profiles
@@ -188,11 +189,7 @@ class DossierChecker:
     def _sha256(self, path: Path) -> str:
         key = str(path)
         if key not in self._fingerprints:
-            digest = hashlib.sha256()
-            with path.open("rb") as fh:
-                for chunk in iter(lambda: fh.read(1 << 20), b""):
-                    digest.update(chunk)
-            self._fingerprints[key] = duplicate.PageFingerprint(digest.hexdigest())
+            self._fingerprints[key] = duplicate.PageFingerprint(sha256_file(path))
         return self._fingerprints[key].sha256
 
     def _fingerprint(self, path: Path) -> duplicate.PageFingerprint:

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from .config import Config
+from .hashing import sha256_file
 from .messages import reason
 from .models import Category, FileVerdict
 
@@ -144,13 +145,7 @@ def _describe(exitcode: int | None) -> str:
 def _identity(source: str | Path | bytes, name: str | None) -> tuple[str, int, str]:
     if isinstance(source, bytes):
         return name or "<bytes>", len(source), hashlib.sha256(source).hexdigest()
-    path = Path(source)
-    digest = hashlib.sha256()
     try:
-        with path.open("rb") as fh:
-            for chunk in iter(lambda: fh.read(1 << 20), b""):
-                digest.update(chunk)
-        size = os.path.getsize(path)
+        return name or str(source), os.path.getsize(source), sha256_file(Path(source))
     except OSError:
-        size = 0
-    return name or str(source), size, digest.hexdigest()
+        return name or str(source), 0, ""

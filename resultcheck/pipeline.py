@@ -21,6 +21,7 @@ from .detectors.filetype import FileType, Kind
 from .documents import Document, DocumentError, Page, meaningful_letters, open_document
 from .dossier import Dossier, DossierChecker, DossierVerdict, FileChecker
 from .errors import InputError
+from .hashing import sha256_file
 from .messages import reason
 from .models import Category, FileVerdict, Reason
 from .versions import engine_versions
@@ -128,11 +129,7 @@ class Checker:
         display = name or str(source)
         size = path.stat().st_size
         if size > self.config.limits.max_file_bytes:
-            digest = hashlib.sha256()
-            with path.open("rb") as fh:
-                for chunk in iter(lambda: fh.read(1 << 20), b""):
-                    digest.update(chunk)
-            return display, None, size, digest.hexdigest()
+            return display, None, size, sha256_file(path)
         data = path.read_bytes()
         return display, data, len(data), hashlib.sha256(data).hexdigest()
 

@@ -12,7 +12,6 @@ SIGKILL included, therefore loses nothing and duplicates nothing.
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import json
 import logging
@@ -29,6 +28,7 @@ from pathlib import Path
 from .config import Config
 from .dossier import Dossier, DossierVerdict, Status
 from .errors import InputError
+from .hashing import sha256_file
 from .manifest import ManifestProblem, load
 from .messages import reason
 from .models import FileVerdict
@@ -69,7 +69,7 @@ def _check_dossier(dossier: Dossier) -> str:
     limits = checker.config.limits
 
     def cached(path: Path, name: str) -> FileVerdict:
-        sha = _sha256(path)
+        sha = sha256_file(path)
         verdict = store.cached_check(sha, key, lambda: checker.check_file(path, name),
                                      wait_seconds=limits.seconds_per_file * 2)
         return verdict if verdict.path == name else _renamed(verdict, name)
@@ -81,14 +81,6 @@ def _renamed(verdict: FileVerdict, name: str) -> FileVerdict:
     import dataclasses
 
     return dataclasses.replace(verdict, path=name)
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 # ---------------------------------------------------------------- parent side
