@@ -42,7 +42,9 @@ def judged(checker: Checker, data: bytes, name: str, seconds: float = 60):
     verdict = checker.check_file(data, name)
     assert time.monotonic() - started < seconds, f"{name} took too long"
     assert verdict.reasons and all(r.message for r in verdict.reasons)
-    assert peak_mb(checker) < PEAK_LIMIT_MB, f"{name}: parser peak {peak_mb(checker):.0f} MB"
+    peak = peak_mb(checker)
+    print(f"hostile {name}: {time.monotonic() - started:.2f} s, parser peak {peak:.0f} MB")  # shown with -s
+    assert peak < PEAK_LIMIT_MB, f"{name}: parser peak {peak:.0f} MB"
     return verdict
 
 
