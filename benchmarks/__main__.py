@@ -15,6 +15,7 @@ from pathlib import Path
 
 COMMANDS = [
     ["-m", "benchmarks.accuracy", "--generate", "2", "--seed", "4711"],
+    ["-m", "benchmarks.accuracy", "--wording", "--out", "benchmarks/out/wording"],
     ["-m", "benchmarks.dossiers", "--count", "120", "--seed", "9090"],
     ["-m", "benchmarks.speed", "--per-kind", "8", "--seed", "5150"],
     ["-m", "benchmarks.service", "--requests", "12", "--dossiers", "40"],

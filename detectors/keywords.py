@@ -22,7 +22,7 @@ from typing import Any
 from rapidfuzz import fuzz
 
 NAME = "keywords"
-SIDES = ("result", "input", "process", "certified")
+SIDES = ("result", "input", "process", "certified", "layout")
 
 
 @functools.cache
@@ -99,6 +99,11 @@ class KeywordEvidence:
         return self.scores.get("result", 0.0)
 
     @property
+    def header_read(self) -> bool:
+        """The national motto was recognised: the page's header was legibly read."""
+        return any(h.cue.side == "layout" for h in self.hits)
+
+    @property
     def against(self) -> float:
         """Evidence that the file is not a result: input components and process forms."""
         return self.scores.get("input", 0.0) + self.scores.get("process", 0.0)
@@ -109,7 +114,12 @@ class KeywordEvidence:
         return max(typed, key=lambda h: (h.cue.zone == "title", h.cue.weight)).cue.type if typed else None
 
     def labels(self, sides: Sequence[str], limit: int = 4) -> list[str]:
-        chosen = sorted((h for h in self.hits if h.cue.side in sides), key=lambda h: -h.cue.weight)[:limit]
+        hits = [h for h in self.hits if h.cue.side in sides]
+        titles = [h for h in hits if h.cue.zone == "title" and h.cue.type]
+        if titles:  # only the strongest type name counts (find_cues), so only it is named
+            strongest = max(titles, key=lambda h: h.cue.weight)
+            hits = [h for h in hits if h is strongest or h not in titles]
+        chosen = sorted(hits, key=lambda h: -h.cue.weight)[:limit]
         return [f"{h.cue.label} ({h.text})" if h.cue.regex is not None else h.cue.label for h in chosen]
 
 
@@ -122,12 +132,16 @@ class Zones:
     all: tuple[str, ...]
 
 
+# What may precede a line's first word: list marks, numbering, OCR'd table rules.
+LEADING_NOISE = " -–•*.:0123456789)(|_[]"
+
+
 def _match_phrase(cue: Cue, line: str, folded: str, lexicon: Lexicon) -> str | None:
     m = lexicon.match
     for phrase in cue.phrases:
         threshold = m["min_ratio_short"] if len(phrase) <= 12 else m["min_ratio_long"]
         if cue.where == "start":
-            body = folded.lstrip(" -–•*.:0123456789)(")
+            body = folded.lstrip(LEADING_NOISE)
             offset = len(folded) - len(body)
             if cue.zone == "title" and cue.upper and len(body) > len(phrase) + m["max_title_line_extra"]:
                 continue
@@ -163,6 +177,11 @@ def _match(cue: Cue, line: str, folded: str, lexicon: Lexicon) -> str | None:
     if cue.upper and not is_upper_line(line):
         return None
     if cue.regex is not None:
+        if cue.where == "start":  # the line leads with it (an issuing number, a caption), not a mention in prose
+            body = folded.lstrip(LEADING_NOISE)
+            found = cue.regex.match(body)
+            offset = len(folded) - len(body)
+            return line[offset + found.start(): offset + found.end()] if found else None
         found = cue.regex.search(folded)
         return line[found.start(): found.end()] if found else None
     return _match_phrase(cue, line, folded, lexicon)

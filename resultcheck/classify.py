@@ -111,7 +111,8 @@ class Classifier:
             title_cues = find_cues(Zones(tuple(line.text for line in title.lines), (), ()), self.lexicon).hits
             landscape = gray.shape[1] > gray.shape[0] * 1.1
             if (title.confident_words < 8 or landscape or not title_cues) and budget.left() > 0:
-                rotated = ocr.rotation_needed(page.gray(150), timeout=timeout())
+                # OSD on the full-resolution page: at 150 dpi its confidence in sideways scans is too low
+                rotated = ocr.rotation_needed(raw, timeout=timeout())
                 if rotated:  # clean again: the deskew of a sideways page is meaningless
                     gray = ocr.clean_for_ocr(ocr.rotate(raw, rotated), OCR_DPI / 25.4)
                     reasons.append(reason("PAGE_ROTATED", ocr.NAME, page=n, degrees=rotated))
@@ -177,7 +178,10 @@ class Classifier:
         for_result = kw.result + seals + signed
         against = kw.against + drawing_weight
         margin = for_result - against
-        category = Category.RESULT if margin >= 0 else Category.INPUT_COMPONENT
+        # A header read legibly with none of an issued document's structure (number, type name,
+        # signing office) is not an issued result: a list, a plan, a company letter.
+        unstructured = kw.result == 0 and not signed and kw.header_read
+        category = Category.RESULT if margin >= 0 and not unstructured else Category.INPUT_COMPONENT
 
         total = for_result + against
         k = math.log(9) / self.decide["confident_margin"]
@@ -191,7 +195,10 @@ class Classifier:
         if drawing_weight and side == "input":
             labels.append(f"bản vẽ ({decisive.drawing_lines} nét thẳng dài)")
 
-        if total < self.decide["thin_evidence"]:
+        if unstructured and against < self.decide["thin_evidence"]:
+            confidence = 0.55
+            summary = reason("NO_RESULT_STRUCTURE", "classify")
+        elif total < self.decide["thin_evidence"]:
             confidence = min(confidence, 0.55)
             summary = reason("THIN_EVIDENCE", "classify", found=", ".join(labels) or "không tìm thấy dấu hiệu nào")
         elif min(for_result, against) >= 0.5 * max(for_result, against) and min(for_result, against) >= 3:

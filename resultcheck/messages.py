@@ -61,6 +61,8 @@ MESSAGES: dict[str, str] = {
     "RESULT_EVIDENCE": "Văn bản kết quả: {found}.",
     "INPUT_EVIDENCE": "Thành phần hồ sơ đầu vào, không phải kết quả: {found}.",
     "PROCESS_FORM": "Phiếu của bộ phận một cửa (không phải kết quả giải quyết): {found}.",
+    "NO_RESULT_STRUCTURE": "Đọc được quốc hiệu, tiêu ngữ nhưng không thấy cấu trúc của văn bản ban hành (số ký hiệu, "
+                           "tên loại văn bản, khối ký của cơ quan): có thể là thành phần hồ sơ; cần người kiểm tra.",
     "THIN_EVIDENCE": "Ít dấu hiệu để phân loại ({found}); cần người kiểm tra.",
     "CONFLICTING_EVIDENCE": "Dấu hiệu trái ngược: của văn bản kết quả ({result}) và của hồ sơ đầu vào ({input}); cần người kiểm tra.",
     "MERGED_RESULT": "Trang {page} là văn bản kết quả; các trang trước là thành phần hồ sơ ghép chung tệp.",

@@ -112,3 +112,17 @@ def test_a_scan_whose_text_layer_is_only_a_signature_stamp_is_still_read(checker
     c.save()
     verdict = checker.check_file(buf.getvalue(), "stamp.pdf")
     assert "OCR_USED" in verdict.codes and verdict.category is Category.INPUT_COMPONENT
+
+
+@pytest.mark.parametrize("name, category, code", [
+    ("input_component/don-khieu-nai.pdf", Category.INPUT_COMPONENT, "INPUT_EVIDENCE"),  # cites a decision it disputes
+    ("input_component/danh-sach-thanh-vien.pdf", Category.INPUT_COMPONENT, "NO_RESULT_STRUCTURE"),
+    ("result/ly-lich-tu-phap.pdf", Category.RESULT, "RESULT_EVIDENCE"),
+    ("result/giay-phep-kinh-doanh-ruou.pdf", Category.RESULT, "RESULT_EVIDENCE"),  # "có giá trị đến" is no ID card
+])
+def test_documents_written_apart_from_the_generator(checker, name, category, code) -> None:
+    from fixtures import wording
+
+    data = next(f.data for f in wording.fixtures(scans=False) if f.path == name)
+    verdict = checker.check_file(data, name)
+    assert (verdict.category, verdict.reasons[0].code) == (category, code), verdict.reasons[0].message

@@ -73,3 +73,31 @@ def test_a_bad_lexicon_is_refused(tmp_path) -> None:
                    "[match]\n[decide]\n", encoding="utf-8")
     with pytest.raises(ValueError):
         Lexicon.load(bad)
+
+
+def test_any_citizen_letter_title_is_an_application(lexicon) -> None:
+    for title in ("ĐƠN KHIẾU NẠI", "ĐƠN TỐ CÁO", "DON XIN XAC NHAN", "ĐƠN ĐỀ NGHỊ CẤP ĐỔI"):
+        assert "DON_TITLE" in cues(lexicon, [title]), title
+    # an issuing police post (ĐỒN folds like ĐƠN), a unit or a price list is not a letter
+    for title in ("ĐỒN CÔNG AN XÃ TÂN LẬP", "ĐƠN VỊ THIẾT KẾ", "ĐƠN GIÁ BỒI THƯỜNG", "Đơn khiếu nại của bà Lan"):
+        assert "DON_TITLE" not in cues(lexicon, [title]), title
+
+
+def test_issuing_number_must_lead_its_line(lexicon) -> None:
+    assert "SO_KY_HIEU_CONG_VAN" in cues(lexicon, ["Số: 1502/QLĐT-XD"])
+    assert "SO_KY_HIEU_CONG_VAN" in cues(lexicon, ["| Số: 2214/STP-LLTP"])
+    # a complaint that cites the decision it disputes has not issued it
+    quoted = ["Tôi khiếu nại Quyết định số 318/QĐ-UBND ngày 02/4/2025 của Chủ tịch UBND xã"]
+    assert not {"SO_KY_HIEU_QD", "SO_KY_HIEU_CONG_VAN"} & cues(lexicon, quoted)
+
+
+def test_first_person_applicant_language(lexicon) -> None:
+    assert "FIRST_PERSON" in cues(lexicon, [], ["Tôi tên là: Lâm Văn Sang, sinh năm 1979"])
+    assert "FIRST_PERSON" in cues(lexicon, [], ["Sau khi nhận được quyết định, tôi khiếu nại như sau:"])
+    assert "APPLICANT_CAPTION" in cues(lexicon, [], signing=["Người khiếu nại"])
+    assert "FIRST_PERSON" not in cues(lexicon, [], ["Công nhận ông Lê Văn Tới là chủ hộ"])
+
+
+def test_validity_line_of_a_licence_is_not_an_id_card(lexicon) -> None:
+    assert "CCCD" not in cues(lexicon, [], ["Giấy phép có giá trị đến ngày 03 tháng 3 năm 2030."])
+    assert "CCCD" in cues(lexicon, ["CĂN CƯỚC", "IDENTITY CARD"])
