@@ -159,9 +159,13 @@ class Classifier:
 
     def _page_margin(self, evidence: PageEvidence) -> float:
         kw = evidence.keywords
-        seals = self.decide["seal_weight"] if evidence.seals else 0.0
-        drawing_weight = 3.0 if evidence.drawing_lines >= 6 else 0.0
-        return kw.result + seals - kw.against - drawing_weight
+        return kw.result + self._seal_weight(evidence) - kw.against - self._drawing_weight(evidence)
+
+    def _seal_weight(self, evidence: PageEvidence) -> float:
+        return self.decide["seal_weight"] if evidence.seals else 0.0
+
+    def _drawing_weight(self, evidence: PageEvidence) -> float:
+        return self.decide["drawing_weight"] if evidence.drawing_lines >= self.decide["drawing_min_lines"] else 0.0
 
     def _decide(self, seen: list[PageEvidence], signatures: tuple[signature.PdfSignature, ...],
                 budget: OcrBudget) -> Classification:
@@ -173,8 +177,8 @@ class Classifier:
         decisive = result_page or first
         kw = decisive.keywords
         signed = self.decide["signature_weight"] if signatures else 0.0
-        seals = self.decide["seal_weight"] if decisive.seals else 0.0
-        drawing_weight = 3.0 if decisive.drawing_lines >= 6 else 0.0
+        seals = self._seal_weight(decisive)
+        drawing_weight = self._drawing_weight(decisive)
         for_result = kw.result + seals + signed
         against = kw.against + drawing_weight
         margin = for_result - against
