@@ -23,7 +23,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
-CATEGORIES = ("blank", "archive", "input_component", "result", "unreadable", "unsupported")
+CATEGORIES = ("blank", "archive", "input_component", "result", "other", "unreadable", "unsupported")
 
 
 def run_checker(corpus: Path, rows: list[dict], extra: list[str]) -> dict[str, dict]:
@@ -76,7 +76,7 @@ def score(rows: list[dict], verdicts: dict[str, dict]) -> dict:
 
 def confusion_table(report: dict) -> str:
     short = {"blank": "blank", "archive": "archive", "input_component": "input", "result": "result",
-             "unreadable": "unread.", "unsupported": "unsupp."}
+             "unreadable": "unread.", "unsupported": "unsupp.", "other": "other"}
     lines = ["| expected \\ got | " + " | ".join(short[c] for c in CATEGORIES) + " |",
              "|---" * (len(CATEGORIES) + 1) + "|"]
     for e in CATEGORIES:

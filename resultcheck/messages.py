@@ -12,6 +12,7 @@ from .models import Reason
 CATEGORY_VI: dict[str, str] = {
     "blank": "tệp trắng", "archive": "tệp nén", "input_component": "thành phần hồ sơ đầu vào",
     "result": "kết quả", "unreadable": "không đọc được", "unsupported": "định dạng không hỗ trợ",
+    "other": "tài liệu khác (không phải kết quả hay thành phần hồ sơ)",
 }
 
 MESSAGES: dict[str, str] = {

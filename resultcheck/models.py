@@ -17,6 +17,7 @@ class Category(StrEnum):
     RESULT = "result"
     UNREADABLE = "unreadable"
     UNSUPPORTED = "unsupported"
+    OTHER = "other"              # readable, but neither a result nor an input of a Vietnamese dossier
 
 
 @dataclass(frozen=True, slots=True)

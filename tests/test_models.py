@@ -36,6 +36,6 @@ def test_json_has_the_design_fields_and_round_trips() -> None:
     assert FileVerdict.from_dict(d) == v
 
 
-def test_category_values_are_the_six_of_the_design() -> None:
+def test_category_values_are_the_seven_of_the_design() -> None:
     assert {c.value for c in Category} == {"blank", "archive", "input_component", "result", "unreadable",
-                                           "unsupported"}
+                                           "unsupported", "other"}
