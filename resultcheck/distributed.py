@@ -118,7 +118,7 @@ def dossier_to_payload(dossier: Dossier) -> dict[str, Any]:
         return {"name": a.name, "path": str(a.path) if a.path else None, "problem": a.problem, "raw": a.raw}
 
     return {"dossier_id": dossier.dossier_id, "procedure_code": dossier.procedure_code, "agency": dossier.agency,
-            "field": dossier.field, "inputs": [att(a) for a in dossier.inputs],
+            "field": dossier.field, "completed_at": dossier.completed_at, "inputs": [att(a) for a in dossier.inputs],
             "results": [att(a) for a in dossier.results]}
 
 
@@ -127,7 +127,7 @@ def dossier_from_payload(p: dict[str, Any]) -> Dossier:
         return Attachment(a["name"], Path(a["path"]) if a.get("path") else None, a.get("problem"), a.get("raw", ""))
 
     return Dossier(p["dossier_id"], tuple(map(att, p["inputs"])), tuple(map(att, p["results"])),
-                   p.get("procedure_code"), p.get("agency"), p.get("field"))
+                   p.get("procedure_code"), p.get("agency"), p.get("field"), p.get("completed_at"))
 
 
 # ---------------------------------------------------------------- scanner side

@@ -50,6 +50,7 @@ class Dossier:
     procedure_code: str | None = None
     agency: str | None = None
     field: str | None = None
+    completed_at: str | None = None   # ISO 8601 date(-time) the dossier was resolved, when known (report periods)
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +77,7 @@ class DossierVerdict:
     field: str | None = None
     profile: str | None = None
     elapsed_ms: float = 0.0
+    completed_at: str | None = None
 
     @property
     def codes(self) -> tuple[str, ...]:
@@ -85,7 +87,7 @@ class DossierVerdict:
         return {
             "dossier_id": self.dossier_id, "status": str(self.status), "summary": self.summary,
             "reasons": [r.to_dict() for r in self.reasons], "procedure_code": self.procedure_code,
-            "agency": self.agency, "field": self.field, "profile": self.profile,
+            "agency": self.agency, "field": self.field, "profile": self.profile, "completed_at": self.completed_at,
             "files": [f.to_dict() for f in self.files], "elapsed_ms": round(self.elapsed_ms, 1),
             "versions": dict(self.versions),
         }
@@ -146,7 +148,7 @@ class DossierChecker:
         return DossierVerdict(
             dossier.dossier_id, status, summary, tuple(reasons), tuple(entries), self.versions,
             dossier.procedure_code, dossier.agency, dossier.field, profile.id if profile else None,
-            (time.perf_counter() - started) * 1000)
+            (time.perf_counter() - started) * 1000, dossier.completed_at)
 
     def _check_result(self, dossier: Dossier, attachment: Attachment, profile: Profile | None) -> FileEntry:
         if attachment.path is None or attachment.problem:

@@ -14,7 +14,9 @@ the attachment gets the reason PATH_REFUSED and is never opened.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
+from datetime import datetime
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -114,7 +116,7 @@ def _from_manifest(record: dict[str, Any], root: Path, where: str) -> Dossier | 
     except AttributeError:
         return ManifestProblem(where, "inputs and results must be lists of objects with a path")
     return Dossier(str(dossier_id), inputs, results, _text(record.get("procedure_code")),
-                   _text(record.get("agency")), _text(record.get("field")))
+                   _text(record.get("agency")), _text(record.get("field")), iso_date(record.get("completed_at")))
 
 
 def _from_sync(record: dict[str, Any], root: Path, where: str) -> Dossier | ManifestProblem:
@@ -127,7 +129,8 @@ def _from_sync(record: dict[str, Any], root: Path, where: str) -> Dossier | Mani
         return ManifestProblem(where, "TaiLieuNop and DanhSachGiayToKetQua must be lists of objects")
     return Dossier(str(record["MaHoSo"]), inputs, results, _text(record.get("MaTTHC")),
                    _text(record.get("DonViXuLy") or record.get("TenDonVi")),
-                   _text(record.get("TenLinhVuc") or record.get("MaLinhVuc")))
+                   _text(record.get("TenLinhVuc") or record.get("MaLinhVuc")),
+                   iso_date(record.get("NgayKetThucXuLy") or record.get("NgayTra")))
 
 
 def _tree(root: Path) -> Iterator[Dossier]:
@@ -148,3 +151,23 @@ def _tree(root: Path) -> Iterator[Dossier]:
 
 def _text(value: Any) -> str | None:
     return None if value is None else str(value)
+
+
+_COMPACT_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})(?:(\d{2})(\d{2})(\d{2}))?$")
+
+
+def iso_date(value: Any) -> str | None:
+    """An ISO 8601 date(-time) from a manifest's `completed_at` or the sync payload's compact
+    yyyyMMddHHmmss; None when absent or not a date (the report then has no period for it)."""
+    if value is None or not str(value).strip():
+        return None
+    text = str(value).strip()
+    compact = _COMPACT_DATE.match(text)
+    if compact:
+        y, mo, d, h, mi, s = compact.groups()
+        text = f"{y}-{mo}-{d}" + (f"T{h}:{mi}:{s}" if h else "")
+    try:
+        datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return text

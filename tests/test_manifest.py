@@ -91,3 +91,14 @@ def test_arbitrary_manifest_bytes_never_raise(tmp_path_factory, lines: list[byte
     path.write_bytes(b"\n".join(lines))
     for item in load(path):
         assert isinstance(item, ManifestProblem) or item.dossier_id
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    ("2025-07-15", "2025-07-15"), ("2025-07-15T08:30:00", "2025-07-15T08:30:00"),
+    ("20250715083000", "2025-07-15T08:30:00"), ("20250715", "2025-07-15"),
+    ("15/07/2025", None), ("20251399000000", None), ("", None), (None, None),
+])
+def test_completion_dates_become_iso(value, expected) -> None:
+    from resultcheck.manifest import iso_date
+
+    assert iso_date(value) == expected
