@@ -57,7 +57,7 @@ class Checker:
         self.versions = {"resultcheck": __version__, "rules": self.config.rules.version,
                          "lexicon": self.config.lexicon.version, "procedures": self.config.profiles.version,
                          **engine_versions()}
-        self.classifier = Classifier(self.config, self.config.lexicon)
+        self.classifier = Classifier(self.config)
         self._blank_rules = self.config.rules.section("blank")
         self._text_rules = self.config.rules.section("text")
         self._isolated = None
