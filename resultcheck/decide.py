@@ -114,7 +114,6 @@ def administrative(evidence: Evidence, rules: dict[str, Any]) -> bool:
 
 
 def decide(evidence: Evidence, rules: dict[str, Any]) -> Decision:
-    kw = evidence.keywords
     w = weigh(evidence, rules)
     decision = _category(evidence, w, rules)
     if evidence.ocr_exhausted:
@@ -129,7 +128,7 @@ def _category(evidence: Evidence, w: Weights, rules: dict[str, Any]) -> Decision
         return _side(Category.INPUT_COMPONENT, "PROCESS_FORM", w, kw, rules)
     if _normative(kw, rules):
         strength = kw.score("normative")
-        confidence = rules["normative_confidence"] if strength >= 2 * rules["normative_min"] else rules["cap_unsure"]
+        confidence = rules["normative_confidence"] if strength >= rules["normative_sure"] else rules["cap_unsure"]
         return Decision(Category.OTHER, confidence, "NORMATIVE_DOCUMENT", {"found": ", ".join(kw.labels(("normative",)))},
                         kw.document_type("normative"), tuple(kw.labels(("normative",))))
     if kw.score("private") > 0 and w.against < rules["thin_evidence"]:
@@ -160,7 +159,7 @@ def _little_evidence(evidence: Evidence, w: Weights, rules: dict[str, Any]) -> D
             return Decision(Category.INPUT_COMPONENT, rules["cap_thin"], "NO_RESULT_STRUCTURE")
         category = Category.RESULT if w.margin >= 0 else Category.INPUT_COMPONENT
         return _capped(_side(category, "THIN_EVIDENCE", w, kw, rules), rules["cap_thin"])
-    if look is not None and look.is_picture(rules) and language.words < rules["few_words"]:
+    if look is not None and look.is_picture(rules):  # looked at only when few words were read
         sure = look.paper_share < rules["picture_sure_paper_share"]
         return Decision(Category.OTHER, rules["picture_confidence"] if sure else rules["cap_unsure"], "PICTURE",
                         {"paper": round(100 * look.paper_share), "colour": round(look.colourfulness)}, "hinh_anh")

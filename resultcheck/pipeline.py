@@ -143,6 +143,11 @@ class Checker:
         if kind.kind is Kind.ARCHIVE:
             return self._judge_archive(kind, data, display)
         if kind.kind is Kind.UNSUPPORTED:
+            volume = filetype.split_volume(display) if kind.libmagic_mime == "application/octet-stream" else None
+            if volume is not None:
+                fmt, part = volume
+                return Judgement(Category.ARCHIVE, 0.9, [reason("ARCHIVE_VOLUME", filetype.NAME, part=part,
+                                                                format=fmt)], "application/octet-stream")
             return self._judge_unsupported(kind)
         if kind.kind is Kind.UNREADABLE:
             return self._judge_unreadable_type(kind)
@@ -161,13 +166,19 @@ class Checker:
 
     def _judge_archive(self, kind: FileType, data: bytes, display: str) -> Judgement:
         limits = self.config.limits
-        listing = archive.list_archive(kind.format, data, max_members=limits.max_archive_members,
+        sfx_at = int(kind.note.rsplit(" ", 1)[-1]) if kind.note and kind.note.startswith("sfx at") else 0
+        listing = archive.list_archive(kind.format, data[sfx_at:], max_members=limits.max_archive_members,
                                        peek_bytes=limits.max_sniff_decompress_bytes, name=display)
         reasons: list[Reason] = []
         data_fields = {"format": listing.format, "member_count": listing.member_count}
         if kind.note and kind.note.startswith("appended to"):
             reasons.append(reason("ARCHIVE_POLYGLOT", filetype.NAME, lead=kind.note.removeprefix("appended to ")))
-        if listing.member_count is None and not listing.members:
+        if kind.note and kind.note.startswith("sfx"):
+            reasons.append(reason("ARCHIVE_SFX", filetype.NAME, format=kind.format))
+        if listing.problem == archive.NOT_LISTED:
+            reasons.append(reason("ARCHIVE", archive.NAME, format=listing.format, count="không rõ số", sample="",
+                                  data=data_fields))
+        elif listing.member_count is None and not listing.members:
             reasons.append(reason("ARCHIVE_UNLISTABLE", archive.NAME, format=listing.format,
                                   data={"problem": listing.problem}))
         else:
@@ -190,7 +201,7 @@ class Checker:
     def _judge_unsupported(self, kind: FileType) -> Judgement:
         if kind.format == "doc":
             r = reason("UNSUPPORTED_LEGACY_WORD", filetype.NAME)
-        elif kind.format in ("xlsx", "pptx") or kind.format.startswith("odf-"):
+        elif kind.format in ("xlsx", "pptx", "xls", "ppt", "epub", "hwpx", "sxw", "ibooks") or kind.format.startswith("odf-"):
             r = reason("UNSUPPORTED_OFFICE_TYPE", filetype.NAME, format=kind.format)
         else:
             r = reason("UNSUPPORTED_TYPE", filetype.NAME, mime=kind.mime)
@@ -200,6 +211,8 @@ class Checker:
         if kind.format == "pdf":
             offset = kind.note.rsplit(" ", 1)[-1] if kind.note else "?"
             r = reason("PDF_HEADER_LATE", filetype.NAME, offset=offset)
+        elif kind.format == "ole-damaged":
+            r = reason("OFFICE_CORRUPT", filetype.NAME, format="OLE2", detail=kind.note or "")
         else:
             r = reason("OFFICE_ENCRYPTED", filetype.NAME)
         return Judgement(Category.UNREADABLE, 0.95, [r], kind.mime)
