@@ -8,8 +8,10 @@ code, which the pipeline turns into an `unreadable` verdict.
 from __future__ import annotations
 
 import io
+import logging
 import re
 import shutil
+import threading
 import subprocess
 import zipfile
 import zlib
@@ -83,6 +85,7 @@ class Document:
     pages: Iterator[Page]
     has_images: bool = False         # DOCX/ODT: embedded pictures or drawings
     close: Callable[[], None] = lambda: None
+    damaged: str | None = None       # PDF: why it opens only through repair (English detail), else None
 
 
 def _bounded_dpi(dpi: float, width_mm: float, height_mm: float, limits: Limits) -> float:
@@ -107,7 +110,53 @@ def open_pdf(data: bytes, limits: Limits) -> Document:
     if count == 0:
         pdf.close()
         raise DocumentError("PDF_NO_PAGES", "the PDF has no pages")
-    return Document("pdf", count, _pdf_pages(pdf, min(count, limits.max_pages), limits), close=pdf.close)
+    return Document("pdf", count, _pdf_pages(pdf, min(count, limits.max_pages), limits), close=pdf.close,
+                    damaged=pdf_damage(data, count))
+
+
+def pdf_damage(data: bytes, pdfium_pages: int) -> str | None:
+    """Why a PDF that PDFium opened (PDFium repairs silently) is damaged, or None.
+
+    A second reader must open it without repairing its cross-references and count the same
+    pages: a broken xref table, or a page tree that other readers see as empty, means PDFium
+    rendered a guess. pypdf reports its repairs as log warnings, which are caught here (for
+    this thread only).
+    """
+    from pypdf import PdfReader
+
+    repairs: list[str] = []
+    handler = _RepairLog(repairs)
+    logger = logging.getLogger("pypdf")
+    logger.addHandler(handler)
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=True)
+        if reader.is_encrypted and not reader.decrypt(""):
+            return None  # an owner-password-only PDF: the strict reader cannot look further
+        pages = len(reader.pages)
+    except Exception as exc:  # pypdf raises many types on damaged structure
+        return f"{type(exc).__name__}: {str(exc)[:120]}"
+    finally:
+        logger.removeHandler(handler)
+    if repairs:
+        return f"cross-references repaired ({repairs[0][:100]})"
+    if pages != pdfium_pages:
+        return f"readers disagree on the page count ({pdfium_pages} vs {pages})"
+    return None
+
+
+class _RepairLog(logging.Handler):
+    """Collects pypdf's warnings about repaired structure, from the current thread."""
+
+    MARKERS = ("repaired", "xref", "startxref", "wrong pointing", "invalid parent")
+
+    def __init__(self, sink: list[str]) -> None:
+        super().__init__(logging.WARNING)
+        self.sink, self.thread = sink, threading.get_ident()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage()
+        if record.thread == self.thread and any(m in message.lower() for m in self.MARKERS):
+            self.sink.append(message)
 
 
 def _pdf_error(data: bytes, exc: Exception) -> DocumentError:

@@ -225,6 +225,13 @@ class Checker:
     def _judge_document(self, kind: FileType, document: Document, data: bytes) -> Judgement:
         if document.page_count is None:
             return self._judge_office(kind, document, data)
+        judgement = self._judge_pages(kind, document, data)
+        if document.damaged:  # read through repair: whatever it shows, a person should look
+            judgement.reasons.insert(0, reason("PDF_DAMAGED", "documents", detail=document.damaged[:160]))
+            judgement.confidence = min(judgement.confidence, self.config.rules.section("classify")["damaged_pdf_cap"])
+        return judgement
+
+    def _judge_pages(self, kind: FileType, document: Document, data: bytes) -> Judgement:
         pages: list[Page] = []
         judged: list[PageBlankness] = []
         for page in document.pages:
