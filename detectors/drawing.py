@@ -1,10 +1,11 @@
 """How a page with few words looks: a technical drawing, a picture, or neither.
 
-A technical drawing (floor plan, survey extract) is dark strokes on white paper: mostly paper,
-little colour, and long straight *solid* strokes in both directions (walls, a frame, a title
-block). A photo, a painting or a screenshot is not paper at all, or is colourful; a barcode's
-bars run one way only; rows of text have gaps between letters, so no solid stroke survives.
-Long straight edges alone (Hough lines) prove nothing: photos and text rows have them too.
+A technical drawing (floor plan, survey extract) is thin dark strokes on white paper: mostly
+paper, grey ink, few filled areas, and long straight *solid* strokes in both directions
+(walls, a frame, a title block). A photo, a painting or a screenshot is not paper at all, or
+its content is colourful or made of filled areas (a dithered black-and-white photo is); a
+barcode's bars run one way only; rows of text have gaps between letters, so no solid stroke
+survives. Long straight edges alone (Hough lines) prove nothing: photos and text rows have them.
 """
 
 from __future__ import annotations
@@ -25,8 +26,9 @@ class PageLook:
     """Evidence from a page's pixels, at about 100 dpi."""
 
     paper_share: float       # share of the page that is plain paper (bright, near the local paper level, grey)
-    colourfulness: float     # Hasler-Süsstrunk: ~0 for grey paper, 10-20 tinted or stamped, 40+ vivid pictures
-    horizontal_lines: int    # solid horizontal strokes at least `min_stroke_mm` long
+    colourfulness: float     # Hasler-Süsstrunk, of what is not paper: ~0 black ink, 40+ vivid pictures
+    solid_share: float       # share of the ink in filled areas thicker than a stroke (photos, blocks)
+    horizontal_lines: int    # thin solid horizontal strokes at least `min_stroke_mm` long
     vertical_lines: int
 
     def is_picture(self, rules: dict[str, Any]) -> bool:
@@ -38,16 +40,20 @@ class PageLook:
     def is_drawing(self, rules: dict[str, Any]) -> bool:
         return (not self.is_picture(rules)
                 and self.paper_share >= rules["drawing_min_paper_share"]
+                and self.colourfulness < rules["drawing_max_colourfulness"]
+                and self.solid_share < rules["drawing_max_solid_share"]
                 and min(self.horizontal_lines, self.vertical_lines) >= 2
                 and self.horizontal_lines + self.vertical_lines >= rules["drawing_min_lines"])
 
     def to_dict(self) -> dict[str, float]:
-        return {"paper_share": self.paper_share, "colourfulness": self.colourfulness,
+        return {"paper_share": self.paper_share, "colourfulness": self.colourfulness, "solid_share": self.solid_share,
                 "horizontal_lines": self.horizontal_lines, "vertical_lines": self.vertical_lines}
 
 
 def colourfulness(rgb: np.ndarray) -> float:
-    """Hasler and Süsstrunk (2003): spread and mean of the opponent colour channels."""
+    """Hasler and Süsstrunk (2003): spread and mean of the opponent colour channels (pixels × 3)."""
+    if rgb.size == 0:
+        return 0.0
     r, g, b = (rgb[..., i].astype(np.float32) for i in range(3))
     rg, yb = r - g, 0.5 * (r + g) - b
     return float(np.hypot(rg.std(), yb.std()) + 0.3 * np.hypot(rg.mean(), yb.mean()))
@@ -65,7 +71,10 @@ def look(rgb: np.ndarray, px_per_mm: float, scanned: bool, blank_rules: dict[str
     ink = ((diff > threshold) * 255).astype(np.uint8)
     length = max(3, int(min_stroke_mm * px_per_mm))
     thickness = max(2, int(max_stroke_width_mm * px_per_mm))
-    return PageLook(round(float(paper.mean()), 3), round(colourfulness(rgb), 1),
+    filled = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (thickness, thickness)))
+    ink_pixels = max(1, cv2.countNonZero(ink))
+    return PageLook(round(float(paper.mean()), 3), round(colourfulness(rgb[~paper]), 1),
+                    round(cv2.countNonZero(filled) / ink_pixels, 3),
                     _strokes(ink, length, thickness, horizontal=True),
                     _strokes(ink, length, thickness, horizontal=False))
 

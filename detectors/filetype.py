@@ -61,6 +61,7 @@ _ARCHIVE_SIGNATURES: tuple[tuple[bytes, str], ...] = (
     (b"RE~^", "rar1"),
     (b"xar!", "xar"),
     (b"\x60\xea", "arj"),
+    (b"\x89LZO\x00\r\n\x1a\n", "lzo"),
 )
 # Archives whose signature is not at offset 0: (offset, bytes, format).
 _ARCHIVE_SIGNATURES_AT: tuple[tuple[int, bytes, str], ...] = ((7, b"**ACE**", "ace"),)
@@ -74,13 +75,15 @@ ARCHIVE_MIMES = {
     "xz": "application/x-xz", "zst": "application/zstd", "cab": "application/vnd.ms-cab-compressed",
     "tar": "application/x-tar", "rar1": "application/vnd.rar", "xar": "application/x-xar",
     "arj": "application/x-arj", "ace": "application/x-ace-compressed", "lzh": "application/x-lzh-compressed",
+    "lzo": "application/x-lzop",
 }
 # Containers libmagic knows that we do not list, but that are archives all the same.
 _OTHER_ARCHIVE_MIMES = {
     "application/x-arj", "application/x-lzh-compressed", "application/x-iso9660-image",
     "application/x-compress", "application/x-lzip", "application/x-lzma", "application/x-cpio",
     "application/x-archive", "application/x-ace-compressed", "application/x-stuffit",
-    "application/x-lz4", "application/x-lzop", "application/java-archive",
+    "application/x-lz4", "application/x-lzop", "application/java-archive", "application/x-rpm",
+    "application/vnd.debian.binary-package", "application/x-xar", "application/vnd.ms-cab-compressed",
 }
 _IMAGE_SIGNATURES: tuple[tuple[bytes, str, str], ...] = (
     (b"\xff\xd8\xff", "jpeg", "image/jpeg"),
@@ -133,10 +136,6 @@ def sniff(data: bytes) -> FileType:
             return FileType(Kind.ARCHIVE, fmt, ARCHIVE_MIMES[fmt], guess)
     if _LZH.match(data[:8]):
         return FileType(Kind.ARCHIVE, "lzh", ARCHIVE_MIMES["lzh"], guess)
-    if data.startswith((b"MZ", b"\x7fELF")):
-        sfx = _sniff_sfx(data, guess)
-        if sfx is not None:
-            return sfx
     if data[:3] == b"BZh" and data[3:4].isdigit() and data[4:10] in (b"1AY&SY", b"\x17rE8P\x90"):
         return FileType(Kind.ARCHIVE, "bz2", ARCHIVE_MIMES["bz2"], guess)
     if len(data) >= 262 and data[257:262] == b"ustar" or guess == "application/x-tar":
@@ -157,6 +156,10 @@ def sniff(data: bytes) -> FileType:
     if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
         return FileType(Kind.IMAGE, "webp", "image/webp", guess)
 
+    if not guess.startswith(("text/", "audio/", "video/")):
+        embedded = _sniff_sfx(data, guess)  # a self-extractor, or an archive behind a stub
+        if embedded is not None:
+            return embedded
     if pdf_at >= PDF_HEADER_WINDOW:
         return FileType(Kind.UNREADABLE, "pdf", "application/pdf", guess, note=f"late header at offset {pdf_at}")
     if guess in _OTHER_ARCHIVE_MIMES:
@@ -293,7 +296,7 @@ def _sniff_sfx(data: bytes, guess: str) -> FileType | None:
     through their central directory, like any appended ZIP)."""
     head = data[:SFX_SCAN_BYTES]
     for marker, fmt in _SFX_MARKERS:
-        at = head.find(marker, 64)
+        at = head.find(marker, 1)
         if at > 0:
             return FileType(Kind.ARCHIVE, fmt, ARCHIVE_MIMES[fmt], guess, note=f"sfx at {at}")
     return None

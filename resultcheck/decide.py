@@ -104,7 +104,10 @@ def leans_result(evidence: Evidence, rules: dict[str, Any]) -> bool:
 
 
 def _normative(kw: KeywordEvidence, rules: dict[str, Any]) -> bool:
-    return kw.score("normative") >= rules["normative_min"] and kw.score("normative") >= kw.result_type_weight
+    """Published law: strong normative cues, not outweighed by a result's type name or by an
+    input's evidence (blank forms cite the circular that issued them)."""
+    strength = kw.score("normative")
+    return strength >= rules["normative_min"] and strength >= kw.result_type_weight and strength > kw.against
 
 
 def administrative(evidence: Evidence, rules: dict[str, Any]) -> bool:

@@ -14,9 +14,9 @@ from resultcheck.models import Category
 RULES = Config().rules.section("classify")
 VIETNAMESE = LanguageEvidence(80, 0.8, False)
 ENGLISH = LanguageEvidence(80, 0.0, False)
-PAPER_DRAWING = PageLook(0.95, 2.0, 5, 5)
-PHOTO = PageLook(0.1, 70.0, 1, 0)
-GREY_PHOTO = PageLook(0.5, 0.0, 3, 2)
+PAPER_DRAWING = PageLook(0.95, 2.0, 0.05, 5, 5)
+PHOTO = PageLook(0.1, 70.0, 0.6, 1, 0)
+GREY_PHOTO = PageLook(0.5, 0.0, 0.5, 3, 2)
 
 
 def keywords(*, result: float = 0, input: float = 0, process: float = 0, normative: float = 0,
@@ -76,9 +76,13 @@ CASES = [
      Category.OTHER, "PICTURE", (RULES["cap_unsure"], RULES["cap_unsure"])),
     ("drawing on paper is an input", Evidence(keywords(), LanguageEvidence(3, 0.3, False), look=PAPER_DRAWING),
      Category.INPUT_COMPONENT, "INPUT_EVIDENCE", (0.85, 0.98)),
-    ("a photo's edges are not a drawing", Evidence(keywords(), look=PageLook(0.3, 60.0, 9, 9)),
+    ("a photo's edges are not a drawing", Evidence(keywords(), look=PageLook(0.3, 60.0, 0.5, 9, 9)),
      Category.OTHER, "PICTURE", (0.8, 0.9)),
-    ("one-way strokes (a barcode) are not a drawing", Evidence(keywords(), look=PageLook(0.9, 0.0, 0, 30)),
+    ("filled areas on white (a dithered photo) are not a drawing",
+     Evidence(keywords(), look=PageLook(0.7, 0.0, 0.6, 4, 4)), Category.OTHER, "NO_DOSSIER_EVIDENCE", (0.5, 0.55)),
+    ("colourful shapes on white are not a drawing",
+     Evidence(keywords(), look=PageLook(0.7, 45.0, 0.5, 4, 4)), Category.OTHER, "NO_DOSSIER_EVIDENCE", (0.5, 0.55)),
+    ("one-way strokes (a barcode) are not a drawing", Evidence(keywords(), look=PageLook(0.9, 0.0, 0.0, 0, 30)),
      Category.OTHER, "NO_DOSSIER_EVIDENCE", (RULES["cap_thin"], RULES["cap_thin"])),
     ("English page", Evidence(keywords(), ENGLISH), Category.OTHER, "FOREIGN_DOCUMENT",
      (RULES["foreign_confidence"], RULES["foreign_confidence"])),
