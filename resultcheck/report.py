@@ -188,15 +188,15 @@ def text_report(report: Report) -> str:
     """The terminal view: one line per dossier, then totals by status and by defect."""
     ids = [d.id for d in report.dossiers]
     id_w = min(36, max([8, *map(_width, ids)]))
-    lines = [f"{_cell('MÃ HỒ SƠ', id_w)}  {_cell('KẾT LUẬN', 11)}  TÓM TẮT"]
+    lines = [f"{_cell('MÃ HỒ SƠ', id_w)}  {'KẾT LUẬN':8}  TÓM TẮT"]  # the status code: stable, easy to grep
     for d in report.dossiers:
-        lines.append(f"{_cell(d.id, id_w)}  {_cell(STATUS_VI[d.status], 11)}  {d.data.get('summary') or ''}")
+        lines.append(f"{_cell(d.id, id_w)}  {d.status:8}  {d.data.get('summary') or ''}")
     n = len(report.dossiers)
     t = report.totals
     lines.append("")
     lines.append(f"TỔNG CỘNG: {n} hồ sơ")
     for s in STATUSES:
-        lines.append(f"  {_cell(STATUS_VI[s], 26)} {t[s]:>7}  {t[s] / (n or 1):6.1%}")
+        lines.append(f"  {_cell(f'{STATUS_VI[s]} ({s})', 26)} {t[s]:>7}  {t[s] / (n or 1):6.1%}")
     counts = Counter(x for d in report.dossiers for x in d.defects)
     if counts:
         lines.append("Hồ sơ không đạt theo lỗi (một hồ sơ có thể có nhiều lỗi):")

@@ -74,7 +74,7 @@ def test_periods_and_defects() -> None:
 
 def test_text_report_has_totals(verdicts) -> None:
     text = text_report(load(verdicts))
-    assert "TỔNG CỘNG: 12 hồ sơ" in text and re.search(r"Không đạt\s+5\s+41\.7%", text)
+    assert "TỔNG CỘNG: 12 hồ sơ" in text and re.search(r"Không đạt \(fail\)\s+5\s+41\.7%", text)
     assert re.search(r"Tài liệu khác\s+1\s+8\.3%", text) and "Bỏ qua 3 dòng không hợp lệ" in text
     assert text.count("000.00.12.H33-250101-0010") == 1
 
