@@ -42,7 +42,7 @@ ul.files{margin:0;padding-left:1.1em} ul.files li{margin-bottom:.3em} .cat{font-
 li.fail .why{color:var(--fail)} li.review .why{color:#7a5200} details{font-size:.9em;color:#444}
 #filters{display:flex;gap:.6em;flex-wrap:wrap;align-items:end;margin:.5em 0} #filters label{font-size:.85em}
 #filters select,#filters input{display:block;font:inherit;max-width:16em} th[data-key]{cursor:pointer}
-th[data-key]::after{content:" ⇅";color:#999} a.unit{color:inherit}
+th[data-key]::after{content:" ⇅";color:#999} a.unit{color:inherit} #dossiers td:nth-child(4){white-space:nowrap}
 .breakdown td:first-child{min-width:12em} .breakdown th{white-space:normal;font-size:.82em;vertical-align:bottom}
 .breakdown .bar{min-width:90px} .wide{overflow-x:auto}
 @media print{#filters{display:none}}
