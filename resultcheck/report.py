@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from . import messages
+from .errors import InputError
 
 STATUSES = ("pass", "review", "fail")
 STATUS_VI = {"pass": "Đạt", "fail": "Không đạt", "review": "Cần xem lại"}
@@ -129,6 +130,8 @@ def _valid(v: Any) -> bool:
 
 def load(path: Path, files_base: Path | None = None) -> Report:
     """Every dossier of a verdicts file once (the last line wins); invalid lines are counted, not fatal."""
+    if not path.is_file():
+        raise InputError(f"không tìm thấy tệp kết quả kiểm tra / no such verdicts file: {path}")
     latest: dict[str, dict[str, Any]] = {}
     seen: Counter[str] = Counter()
     skipped = 0

@@ -87,6 +87,16 @@ def test_report_command_prints_one_sentence(verdicts, tmp_path, capsys) -> None:
     assert "Wrote the report of 12 dossiers" in out and out.endswith("r.html.")
 
 
+def test_report_command_xlsx_only_text_and_a_missing_file(verdicts, tmp_path, capsys) -> None:
+    assert main(["report", str(verdicts), "--xlsx", str(tmp_path / "r.xlsx")]) == 0
+    assert capsys.readouterr().out.strip().endswith("r.xlsx.") and (tmp_path / "r.xlsx").stat().st_size > 4000
+    assert not (tmp_path / "r.html").exists()
+    assert main(["report", str(verdicts)]) == 0
+    assert "TỔNG CỘNG: 12 hồ sơ" in capsys.readouterr().out
+    assert main(["report", str(tmp_path / "none.jsonl")]) == 2
+    assert "no such verdicts file" in capsys.readouterr().err
+
+
 def test_xlsx_export(verdicts, tmp_path) -> None:
     target = tmp_path / "r.xlsx"
     write_outputs(verdicts, xlsx=target)
