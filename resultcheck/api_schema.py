@@ -109,7 +109,7 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 PUBLIC_RESPONSES: dict[int | str, dict[str, Any]] = {503: ERROR_RESPONSES[503]}
 
-BINARY = {"type": "string", "format": "binary"}
+BINARY = {"type": "string", "format": "binary", "contentMediaType": "application/octet-stream"}  # 3.0 and 3.1 tools
 FILE_BODY = {"requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
     "type": "object", "required": ["file"],
     "properties": {"file": {**BINARY, "description": "the result file to check (PDF, image, DOCX/ODT, …)"}}}}}}}
