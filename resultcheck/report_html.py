@@ -185,23 +185,30 @@ def _row(report: Report, d: Dossier) -> str:
             f'<td><ul class="files">{files or "<li>(không có tệp kết quả)</li>"}</ul></td></tr>')
 
 
-def _options(name: str, label: str, values: list[tuple[str, str]]) -> str:
-    opts = "".join(f'<option value="{escape(v)}">{escape(t)}</option>' for v, t in values)
-    return f'<label>{label}<select id="f-{name}"><option value="">Tất cả</option>{opts}</select></label>'
+def _opts(values: list[tuple[str, str]]) -> str:
+    return "".join(f'<option value="{escape(v)}">{escape(t)}</option>' for v, t in values)
+
+
+def _options(name: str, label: str, values: list[tuple[str, str]], groups: str = "") -> str:
+    return (f'<label>{label}<select id="f-{name}"><option value="">Tất cả</option>{_opts(values)}{groups}</select>'
+            "</label>")
 
 
 def _table(report: Report) -> str:
     rank = {"fail": 0, "review": 1, "pass": 2}
     dossiers = sorted(report.dossiers, key=lambda d: (rank[d.status], d.id))
     listed = dossiers[:MAX_ROWS]
-    periods = sorted({d.quarter for d in listed if d.quarter} | {d.month for d in listed if d.month})
+    quarters = sorted({d.quarter for d in listed if d.quarter})
+    months = sorted({d.month for d in listed if d.month})
+    periods = "".join(f'<optgroup label="{label}">{_opts([(p, period_vi(p)) for p in keys])}</optgroup>'
+                      for label, keys in (("Quý", quarters), ("Tháng", months)) if keys)
     agencies = sorted({d.get("agency") for d in listed})
     fields = sorted({d.get("field") for d in listed})
     filters = "".join([
         _options("status", "Kết luận", [(s, STATUS_VI[s]) for s in ("fail", "review", "pass")]),
         _options("agency", "Đơn vị", [(a, a) for a in agencies]),
         _options("field", "Lĩnh vực", [(f, f) for f in fields]),
-        _options("period", "Kỳ", [(p, period_vi(p)) for p in periods] + [(NO_DATE, NO_DATE)]),
+        _options("period", "Kỳ", [(NO_DATE, NO_DATE)], periods),
         _options("defect", "Lỗi", [(x, DEFECT_VI[x]) for x in DEFECTS]),
         '<label>Tìm mã hồ sơ<input id="f-q" type="search" placeholder="000.00.12.H33-…"></label>',
         f'<span>Đang hiện <b id="shown">{len(listed)}</b> / {len(listed)} hồ sơ</span>'])

@@ -127,6 +127,24 @@ def test_report_is_self_contained(verdicts, tmp_path) -> None:
     assert text.count('data-id="000.00.12.H33-250101-0010"') == 1 and "xuất hiện 2 lần" in text
 
 
+def test_breakdowns_count_failing_dossiers_by_defect(verdicts, tmp_path) -> None:
+    target = tmp_path / "r.html"
+    write_report(verdicts, target)
+    text = target.read_text(encoding="utf-8")
+
+    def row(label: str) -> str:
+        start = text.index(f">{label}</a></td>")
+        return text[start:text.index("</tr>", start)]
+
+    cells = re.findall(r'<td class="n">([^<]*)(?:<small>([^<]*)</small>)?</td>', row("UBND huyện Chợ Mới"))
+    # dossiers, pass, review, fail (rate), then blank, archive, input component, other, unreadable, unsupported, none
+    assert cells == [("5", ""), ("0", ""), ("0", ""), ("5", "100,0 %"), ("1", "20,0 %"), ("1", "20,0 %"),
+                     ("1", "20,0 %"), ("1", "20,0 %"), ("·", ""), ("·", ""), ("1", "20,0 %")]
+    assert re.findall(r'<td class="n">(\d+)', row("Quý 2/2025"))[:4] == ["5", "1", "0", "4"]
+    assert row("(không rõ ngày)")  # the review dossier has no date
+    assert text.index(">Quý 1/2025<") < text.index(">Quý 2/2025<") < text.index(">Quý 3/2025<")
+
+
 def chromium(tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
     assert CHROMIUM, "the tests need Chromium (scripts/install-system-deps.sh --test installs it)"
     profile = tempfile.mkdtemp(dir=tmp_path)
