@@ -125,21 +125,31 @@ def _periods(report: Report) -> str:
             f'<h3>Theo tháng</h3><div id="chart-month">{_breakdown(months, "Tháng", "period", chrono, period_vi)}</div>')
 
 
+def _tone(f: dict) -> str:
+    """The status colour of one file: a confident result is pass, a confident non-result (or blank) fail."""
+    confidence = f.get("confidence")
+    confident = isinstance(confidence, (int, float)) and confidence >= CONFIDENT
+    category = f.get("category")
+    return "pass" if category == "result" and confident else "fail" if confident or category == "blank" else "review"
+
+
 def _reasons(report: Report) -> str:
+    """Why dossiers did not pass (bars in their status colour), and what their result files were."""
     failing = [d for d in report.dossiers if d.status != "pass"]
-    dossier_reasons = Counter(d.data["reasons"][0].get("code", "") for d in failing
-                              if d.data.get("reasons") and isinstance(d.data["reasons"][0], dict))
-    file_reasons: Counter[str] = Counter()
+    dossier_reasons = Counter((d.status, REASON_VI.get(str(d.data["reasons"][0].get("code")),
+                                                       str(d.data["reasons"][0].get("code"))))
+                              for d in failing if d.data.get("reasons") and isinstance(d.data["reasons"][0], dict))
+    file_reasons: Counter[tuple[str, str]] = Counter()
     for d in failing:
         for f in d.data.get("files") or []:
             label = CATEGORY_VI.get(f.get("category"), str(f.get("category")))
-            file_reasons["Trùng thành phần hồ sơ đầu vào" if f.get("duplicate_of") else label] += 1
+            file_reasons[(_tone(f), "Trùng thành phần hồ sơ đầu vào" if f.get("duplicate_of") else label)] += 1
     biggest = max([*dossier_reasons.values(), *file_reasons.values(), 1])
     rows = ['<table id="reasons"><tr><th>Lý do</th><th class="n">Số lượng</th><th></th></tr>']
-    for prefix, counter, names in (("Hồ sơ", dossier_reasons, REASON_VI), ("Tệp kết quả", file_reasons, {})):
-        for code, n in counter.most_common():
-            rows.append(f"<tr><td>{prefix}: {escape(names.get(code, code))}</td><td class=n>{n}</td>"
-                        f'<td><div class="bar"><span class="fail" style="width:{100 * n / biggest:.1f}%"></span>'
+    for prefix, counter in (("Hồ sơ", dossier_reasons), ("Tệp kết quả", file_reasons)):
+        for (tone, label), n in counter.most_common():
+            rows.append(f"<tr><td>{prefix}: {escape(label)}</td><td class=n>{n}</td>"
+                        f'<td><div class="bar"><span class="{tone}" style="width:{100 * n / biggest:.1f}%"></span>'
                         "</div></td></tr>")
     return "".join(rows) + "</table>"
 
@@ -147,8 +157,7 @@ def _reasons(report: Report) -> str:
 def _file(report: Report, f: dict) -> str:
     category = str(f.get("category") or "")
     confidence = f.get("confidence")
-    confident = isinstance(confidence, (int, float)) and confidence >= CONFIDENT
-    tone = "pass" if category == "result" and confident else "fail" if confident or category == "blank" else "review"
+    tone = _tone(f)
     path = str(f.get("path") or "")
     local = report.local_file(path)
     shown = escape(path or "(không có đường dẫn)")

@@ -124,6 +124,14 @@ def test_report_is_self_contained(verdicts, tmp_path) -> None:
     assert "Tóm tắt &lt;fail&gt;" in text  # user text is escaped
     assert (tmp_path / "files" / "10" / "kq.pdf").as_uri() in text  # a local file is a link
     assert "<code>files/11/kq.pdf</code>" in text  # a missing one is shown, not linked
+    reasons = text[text.index('<table id="reasons">'):]
+    reasons = reasons[:reasons.index("</table>")]
+    # bars in the colour of what they count: the review dossier's reason amber, failing files red
+    assert re.search(r"Hồ sơ: Chưa đủ chắc chắn</td><td class=n>1</td><td><div class=\"bar\"><span class=\"review\"",
+                     reasons)
+    assert re.search(r"Tệp kết quả: Tệp trắng</td><td class=n>1</td><td><div class=\"bar\"><span class=\"fail\"",
+                     reasons)
+    assert re.search(r'<li class="fail"><b>Kết quả</b> “kq-11”', text)  # a failing file, in the fail colour
     assert text.count('data-id="000.00.12.H33-250101-0010"') == 1 and "xuất hiện 2 lần" in text
 
 
