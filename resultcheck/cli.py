@@ -66,9 +66,12 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--api-keys-env", default="RESULTCHECK_API_KEYS",
                        help="environment variable holding comma-separated API keys (required off loopback)")
 
-    report = sub.add_parser("report", help="an HTML summary of scan verdicts for the control office")
+    report = sub.add_parser("report", help="an HTML or Excel summary of scan verdicts for the control office")
     report.add_argument("verdicts", type=Path, metavar="VERDICTS.jsonl")
     report.add_argument("--html", type=Path, help="write an HTML report here (default: a table on the terminal)")
+    report.add_argument("--xlsx", type=Path, help="write an Excel workbook here (summary and dossier sheets)")
+    report.add_argument("--files-base", type=Path,
+                        help="folder the verdicts' relative file paths start from, for links (default: VERDICTS' folder)")
     return parser
 
 
@@ -90,13 +93,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                        ocr_threads=args.ocr_threads, hostname=args.name)
             return EXIT_OK
         if args.command == "report":
-            from .report import load_verdicts, write_report
+            from .report import write_outputs
 
-            if args.html is None:
-                print_dossier_table(load_verdicts(args.verdicts))
-                return EXIT_OK
-            totals = write_report(args.verdicts, args.html)
-            print(f"{args.html}: {totals}")
+            print(write_outputs(args.verdicts, args.html, args.xlsx, args.files_base))
             return EXIT_OK
         return _check(args, Checker(config))
     except ResultcheckError as exc:
