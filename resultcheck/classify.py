@@ -66,7 +66,7 @@ class Classifier:
             reading = self._read_page(page, budget, signers)
             page.forget_pixels()
             seen.append(reading)
-            if decide.leans_result(reading.evidence, self.rules) or budget.left() <= 0:
+            if decide.leans_result(reading.evidence, self.rules, first_page=not seen[:-1]) or budget.left() <= 0:
                 break
         return self._conclude(seen, signatures, budget)
 
@@ -162,7 +162,8 @@ class Classifier:
                   budget: OcrBudget) -> Classification:
         rules = self.rules
         first = seen[0]
-        result_page = next((r for r in seen if decide.leans_result(r.evidence, rules)), None)
+        result_page = next((r for i, r in enumerate(seen)
+                            if decide.leans_result(r.evidence, rules, first_page=i == 0)), None)
         decisive = result_page or first
         exhausted = budget.left() <= 0
         decision = decide.decide(dataclasses.replace(decisive.evidence, ocr_exhausted=exhausted), rules)

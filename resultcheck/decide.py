@@ -98,9 +98,15 @@ def settled(keywords: KeywordEvidence, rules: dict[str, Any]) -> bool:
     return strongest >= margin and abs(keywords.result - keywords.against) >= margin
 
 
-def leans_result(evidence: Evidence, rules: dict[str, Any]) -> bool:
-    """This page is (probably) the result: later pages of a merged file need not be read."""
-    return weigh(evidence, rules).margin > 0 and not _normative(evidence.keywords, rules)
+def leans_result(evidence: Evidence, rules: dict[str, Any], *, first_page: bool = True) -> bool:
+    """This page is (probably) the result: later pages of a merged file need not be read.
+
+    A later page counts only where a document starts on it (a type name, an issuing number,
+    an issuer in its title zone): the last page of a submission carries "Nơi nhận" too."""
+    kw = evidence.keywords
+    if not first_page and not any(h.cue.side == "result" and h.cue.zone in ("head", "title") for h in kw.hits):
+        return False
+    return weigh(evidence, rules).margin > 0 and not _normative(kw, rules)
 
 
 def _normative(kw: KeywordEvidence, rules: dict[str, Any]) -> bool:

@@ -136,3 +136,11 @@ def test_a_normative_page_does_not_lean_result() -> None:
 def test_process_form_document_type_and_labels() -> None:
     decision = decide(Evidence(keywords(process=6, types={"process": "giay_tiep_nhan_hen_tra"})), RULES)
     assert decision.document_type == "giay_tiep_nhan_hen_tra" and "cue process" in decision.labels
+
+
+def test_a_later_page_is_a_merged_result_only_where_a_document_starts() -> None:
+    closing = KeywordEvidence((Hit(Cue("NOI_NHAN", "result", "any", 2.0, "nơi nhận"), "Nơi nhận:", "title"),),
+                              {"result": 2.0})
+    assert leans_result(Evidence(closing), RULES)
+    assert not leans_result(Evidence(closing), RULES, first_page=False)
+    assert leans_result(Evidence(keywords(result=2, result_type=4)), RULES, first_page=False)

@@ -60,7 +60,9 @@ def test_normative_publication_and_titles(lexicon) -> None:
     assert "NORMATIVE_TITLE" in cues(lexicon, ["THÔNG TƯ"])
     assert "NORMATIVE_PUBLICATION" in cues(lexicon, [], ["- Công báo;"])
     assert "NORMATIVE_PUBLICATION" in cues(lexicon, [], ["TM. CHÍNH PHỦ"])
-    assert "NORMATIVE_PUBLICATION" not in cues(lexicon, [], ["Đăng trên công báo tỉnh là việc của sở"])
+    assert "NORMATIVE_PUBLICATION" in cues(lexicon, [], ["- VPCP: BTCN, các Vụ, Cục, Công báo;"])
+    assert "NORMATIVE_PUBLICATION" not in cues(lexicon, [], ["- Lưu: VT, TNMT."])
+    assert "NORMATIVE_DISTRIBUTION" in cues(lexicon, [], ["- Thủ tướng, các Phó Thủ tướng Chính phủ;"])
 
 
 def test_issuers_lead_the_page(lexicon) -> None:
