@@ -22,7 +22,7 @@ from typing import Any
 from rapidfuzz import fuzz
 
 NAME = "keywords"
-SIDES = ("result", "input", "process", "certified", "layout", "normative", "private")
+SIDES = ("result", "input", "process", "certified", "layout", "normative", "private", "admin")
 ZONES = ("head", "title", "signing", "any")
 
 

@@ -137,8 +137,15 @@ class Classifier:
             rotated = ocr.rotation_needed(raw, timeout=timeout())
             if rotated:  # clean again: the deskew of a sideways page is meaningless
                 gray = ocr.clean_for_ocr(ocr.rotate(raw, rotated), dpi / 25.4)
-                reasons.append(reason("PAGE_ROTATED", ocr.NAME, page=n, degrees=rotated))
                 title = ocr.recognise(gray[: int(gray.shape[0] * title_zone)], lang=lang, timeout=timeout())
+            elif title.confident_words < rules["few_words"] and budget.left() > 0:
+                # OSD is often unsure on a sparse page: an upside-down scan still reads as noise
+                turned = ocr.rotate(gray, 180)
+                again = ocr.recognise(turned[: int(turned.shape[0] * title_zone)], lang=lang, timeout=timeout())
+                if again.confident_words >= max(rules["few_words"], 2 * title.confident_words):
+                    rotated, gray, title = 180, turned, again
+            if rotated:
+                reasons.append(reason("PAGE_ROTATED", ocr.NAME, page=n, degrees=rotated))
         title_lines = tuple(line.text for line in title.lines)
         keywords = find_cues(Zones(title_lines, (), title_lines + extra_lines), self.lexicon)
         result = title

@@ -117,9 +117,11 @@ def _normative(kw: KeywordEvidence, rules: dict[str, Any]) -> bool:
 
 
 def administrative(evidence: Evidence, rules: dict[str, Any]) -> bool:
-    """Recognisably a Vietnamese administrative paper: its header, or any cue of either side."""
+    """Recognisably a Vietnamese administrative paper: its header, administrative vocabulary,
+    or any cue of either side."""
     kw = evidence.keywords
-    return kw.header_read or kw.result > 0 or kw.against > 0 or kw.score("private") > 0
+    return (kw.header_read or kw.result > 0 or kw.against > 0 or kw.score("private") > 0
+            or any(h.cue.side == "admin" for h in kw.hits))
 
 
 def decide(evidence: Evidence, rules: dict[str, Any]) -> Decision:

@@ -144,3 +144,10 @@ def test_a_later_page_is_a_merged_result_only_where_a_document_starts() -> None:
     assert leans_result(Evidence(closing), RULES)
     assert not leans_result(Evidence(closing), RULES, first_page=False)
     assert leans_result(Evidence(keywords(result=2, result_type=4)), RULES, first_page=False)
+
+
+def test_administrative_vocabulary_keeps_a_thin_paper_out_of_other() -> None:
+    admin = Hit(Cue("ADMIN_VOCABULARY", "admin", "any", 0.0, "từ ngữ hành chính"), "Kính gửi", "body")
+    decision = decide(Evidence(KeywordEvidence((admin,), {}), VIETNAMESE), RULES)
+    assert (decision.category, decision.summary) == (Category.RESULT, "THIN_EVIDENCE")
+    assert decision.confidence <= RULES["cap_thin"]
