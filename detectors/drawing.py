@@ -63,11 +63,10 @@ def look(rgb: np.ndarray, px_per_mm: float, scanned: bool, blank_rules: dict[str
          min_stroke_mm: float, max_stroke_width_mm: float) -> PageLook:
     gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
     diff, threshold, _paper, background = ink_contrast(gray, px_per_mm, scanned, blank_rules)
-    saturation = cv2.cvtColor(rgb, cv2.COLOR_RGB2HSV)[..., 1]
     bright = float(np.percentile(gray, 95))
-    # Paper: near its local paper level, bright for this page, and grey (a texture or a
-    # photo's mid-tones are not paper even where they are locally flat).
-    paper = (diff <= threshold) & (gray >= 0.7 * bright) & (saturation < 60)
+    # Paper: near its local paper level and bright for this page (a texture's or a photo's
+    # mid-tones are not paper even where they are locally flat). Tinted paper is paper.
+    paper = (diff <= threshold) & (gray >= 0.7 * bright)
     ink = ((diff > threshold) * 255).astype(np.uint8)
     length = max(3, int(min_stroke_mm * px_per_mm))
     thickness = max(2, int(max_stroke_width_mm * px_per_mm))

@@ -86,6 +86,7 @@ class Document:
     has_images: bool = False         # DOCX/ODT: embedded pictures or drawings
     close: Callable[[], None] = lambda: None
     damaged: str | None = None       # PDF: why it opens only through repair (English detail), else None
+    pixel_size: tuple[int, int] | None = None  # images: width and height of the first frame
 
 
 def _bounded_dpi(dpi: float, width_mm: float, height_mm: float, limits: Limits) -> float:
@@ -213,7 +214,7 @@ def open_image(data: bytes, fmt: str, limits: Limits) -> Document:
         raise DocumentError("LIMIT_PIXELS", str(exc)) from None
     except (OSError, ValueError, SyntaxError) as exc:
         raise DocumentError("IMAGE_CORRUPT", f"image header unreadable: {exc}") from None
-    return Document(fmt, count, _image_pages(image, count, limits), close=image.close)
+    return Document(fmt, count, _image_pages(image, count, limits), close=image.close, pixel_size=image.size)
 
 
 def _image_pages(image: Image.Image, count: int, limits: Limits) -> Iterator[Page]:

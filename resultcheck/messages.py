@@ -61,6 +61,9 @@ MESSAGES: dict[str, str] = {
     "CONTENT_TEXT_LAYER": "Trang {page} có chữ trong lớp văn bản ({letters} chữ cái).",
     "CONTENT_INK": "Trang {page} có nội dung (khoảng {ink_mm2} mm² nét mực).",
     "CONTENT_DOCUMENT": "Văn bản có nội dung ({letters} chữ cái{images}).",
+    "CONTENT_PICTURE": "Trang {page} là hình ảnh (ảnh chụp, tranh), không phải trang giấy trắng.",
+    "IMAGE_TOO_SMALL": "Ảnh chỉ có {width}×{height} điểm ảnh, quá nhỏ để là bản quét một trang văn bản "
+                       "(tối thiểu {minimum}): biểu tượng hoặc ảnh thu nhỏ.",
     # classification
     "RESULT_EVIDENCE": "Văn bản kết quả: {found}.",
     "INPUT_EVIDENCE": "Thành phần hồ sơ đầu vào, không phải kết quả: {found}.",

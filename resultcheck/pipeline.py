@@ -16,7 +16,7 @@ from pathlib import Path
 from . import __version__
 from .classify import Classifier
 from .config import Config
-from .detectors import archive, blank, filetype
+from .detectors import archive, blank, drawing, filetype
 from .detectors.filetype import FileType, Kind
 from .documents import Document, DocumentError, Page, meaningful_letters, open_document
 from .dossier import Dossier, DossierChecker, DossierVerdict, FileChecker
@@ -232,6 +232,9 @@ class Checker:
         return judgement
 
     def _judge_pages(self, kind: FileType, document: Document, data: bytes) -> Judgement:
+        icon = self._too_small(kind, document)
+        if icon is not None:
+            return icon
         pages: list[Page] = []
         judged: list[PageBlankness] = []
         for page in document.pages:
@@ -257,6 +260,18 @@ class Checker:
         return Judgement(found.category, found.confidence, reasons, kind.mime, document_type=found.document_type,
                          pages=document.page_count)
 
+    def _too_small(self, kind: FileType, document: Document) -> Judgement | None:
+        """An image too small to be a page scan (a 1-inch-wide page at 50 dpi): an icon or a thumbnail."""
+        size = document.pixel_size
+        minimum = self.config.rules.section("classify")["min_page_scan_px"]
+        if kind.kind is not Kind.IMAGE or size is None or max(size) >= minimum:
+            return None
+        reasons = [reason("IMAGE_TOO_SMALL", "documents", width=size[0], height=size[1], minimum=minimum)]
+        if (document.page_count or 1) > self.config.limits.max_pages:
+            reasons.append(reason("LIMIT_PAGES", "limits", limit=self.config.limits.max_pages,
+                                  count=document.page_count))
+        return Judgement(Category.OTHER, 0.85, reasons, kind.mime, pages=document.page_count, document_type="hinh_anh")
+
     def _judge_office(self, kind: FileType, document: Document, data: bytes) -> Judgement:
         page = next(document.pages)
         letters = meaningful_letters(page.text)
@@ -269,6 +284,13 @@ class Checker:
         found = self.classifier.classify(data, kind.format, [page])
         reasons = found.reasons + [reason("CONTENT_DOCUMENT", blank.NAME, letters=letters, images=images)]
         return Judgement(found.category, found.confidence, reasons, kind.mime, document_type=found.document_type)
+
+    def _is_picture(self, page: Page) -> bool:
+        rules = self.config.rules.section("classify")
+        rgb = page.rgb(rules["look_dpi"])
+        look = drawing.look(rgb, page.px_per_mm(rgb), True, self._blank_rules, rules["drawing_min_stroke_mm"],
+                            rules["drawing_max_stroke_width_mm"])
+        return look.is_picture(rules)
 
     def _page_blankness(self, page: Page) -> PageBlankness:
         """Text layer first (born-digital pages), else pixels. OCR is never asked."""
@@ -283,6 +305,9 @@ class Checker:
         dpi = self._blank_rules["working_dpi"]
         gray = page.gray(dpi)
         ink = blank.judge_page(gray, page.px_per_mm(gray), page.has_raster, self._blank_rules)
+        if ink.blank and page.has_raster and self._is_picture(page):
+            # the blank test measures ink on paper; a photo is no paper (its textures read as noise)
+            return PageBlankness(False, reason("CONTENT_PICTURE", blank.NAME, page=n), 0.9)
         data = {"ink_mm2": ink.ink_mm2, "paper": ink.paper_level, "threshold": ink.contrast_threshold}
         confidence = {"BLANK_EMPTY_PAGE": 0.99, "BLANK_NOISE_ONLY": 0.9}.get(ink.code, 0.85)
         if not ink.blank:
