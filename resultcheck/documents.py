@@ -161,9 +161,13 @@ class _RepairLog(logging.Handler):
 
 
 def _pdf_error(data: bytes, exc: Exception) -> DocumentError:
+    """Why PDFium could not open the file. Its message carries PDFium's last error, which is
+    global and may belong to an earlier file: encryption is read from the file itself."""
     message = str(exc)
-    if "password" in message.lower():
+    if "password" in message.lower() and b"/Encrypt" in data:
         return DocumentError("PDF_ENCRYPTED", "the PDF is password-protected")
+    if _pypdf_page_count(data) == 0:
+        return DocumentError("PDF_NO_PAGES", "the PDF has no pages")
     if b"%%EOF" not in data[-2048:]:
         return DocumentError("PDF_TRUNCATED", f"the PDF is truncated (no %%EOF at the end): {message}")
     return DocumentError("PDF_CORRUPT", f"the PDF structure is damaged: {message}")
@@ -347,3 +351,12 @@ _PAGE_NUMBER_LINE = re.compile(r"^\s*(?:trang|page|tr\.)?\s*[-–—(]?\s*\d{1,4
 def meaningful_letters(text: str) -> int:
     """Letters in the text, not counting lines that are only a page number."""
     return sum(ch.isalpha() for line in text.splitlines() if not _PAGE_NUMBER_LINE.match(line) for ch in line)
+
+
+def _pypdf_page_count(data: bytes) -> int | None:
+    from pypdf import PdfReader
+
+    try:
+        return len(PdfReader(io.BytesIO(data), strict=False).pages)
+    except Exception:  # damaged beyond pypdf's repair too
+        return None
