@@ -17,7 +17,9 @@ test: setup  ## the whole test suite (what CI runs)
 	./scripts/install-system-deps.sh --test
 	OMP_THREAD_LIMIT=1 $(BIN)/pytest -q
 
-bench: setup  ## accuracy, dossier and speed benchmarks -> benchmarks/RESULTS.md (~15 min on 2 cores)
+bench: setup  ## accuracy, dossier and speed benchmarks -> benchmarks/RESULTS.md (~25 min on 2 cores)
+	$(BIN)/pip install -q -e '.[bench]'
+	$(BIN)/pip install -q --no-deps 'augraphy==8.2.6'  # its metadata wants opencv-python, which would shadow the headless build
 	OMP_THREAD_LIMIT=1 $(BIN)/python -m benchmarks
 
 setup: system-deps $(VENV)/.installed
