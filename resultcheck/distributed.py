@@ -26,6 +26,7 @@ from typing import Any
 from celery import Celery
 
 from .config import Config
+from .errors import ConfigError, UnavailableError, bilingual
 from .dossier import Attachment, Dossier, DossierVerdict, Status
 from .hashing import sha256_file
 from .messages import reason
@@ -47,6 +48,22 @@ def make_app(broker: str, queue: str = "resultcheck", visibility_timeout: int = 
     )
     app.task(name=TASK, bind=True)(_check_dossier_task)
     return app
+
+
+def check_broker(url: str, timeout: float = 5.0) -> None:
+    """A clear error before any work or output file, when the broker is not a reachable Redis."""
+    from urllib.parse import urlparse
+
+    import redis
+
+    if urlparse(url).scheme not in ("redis", "rediss", "unix"):
+        raise ConfigError(bilingual(f"--broker phải là redis://MÁY:CỔNG/SỐ, không phải {url}",
+                                    f"--broker must be redis://HOST:PORT/DB, not {url}"))
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=timeout, socket_timeout=timeout).ping()
+    except (redis.exceptions.RedisError, OSError, ValueError) as exc:
+        raise UnavailableError(bilingual(f"không kết nối được máy chủ Redis {url} ({exc})",
+                                         f"cannot reach the Redis broker {url} ({exc})")) from None
 
 
 # ---------------------------------------------------------------- worker side
@@ -81,7 +98,10 @@ def _inside_roots(dossier: Dossier, roots: list[Path]) -> Dossier:
     def check(a: Attachment) -> Attachment:
         if a.path is None or not roots:
             return a
-        real = a.path.resolve()
+        try:
+            real = a.path.resolve()
+        except (OSError, RuntimeError, ValueError):  # a loop, a name the OS refuses
+            return dataclasses.replace(a, path=None, problem="PATH_REFUSED")
         if not any(real.is_relative_to(root) for root in roots):
             return dataclasses.replace(a, path=None, problem="PATH_REFUSED")
         return a

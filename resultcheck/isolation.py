@@ -8,6 +8,7 @@ every file, given an address-space limit, and replaced when it dies or overruns
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import logging
 import multiprocessing
@@ -19,7 +20,9 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
+from .access import unreadable_file
 from .config import Config
+from .errors import MissingFileError
 from .hashing import sha256_file
 from .messages import reason
 from .models import Category, FileVerdict
@@ -27,11 +30,13 @@ from .models import Category, FileVerdict
 log = logging.getLogger("resultcheck.isolation")
 
 
-def _child(conn: Connection, config: Config) -> None:
+def _child(conn: Connection, config: Config, parent_pid: int | None = None) -> None:
     import resource
 
+    from .lifeline import die_with_parent
     from .pipeline import Checker
 
+    die_with_parent(parent_pid)  # never outlive the process that waits for the verdicts
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     limit = config.limits.max_memory_bytes
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))  # inherited by tesseract too
@@ -48,6 +53,9 @@ def _child(conn: Connection, config: Config) -> None:
         try:
             verdict = checker.check_file(source, name)
             conn.send(("ok", verdict.to_dict()))
+        except MissingFileError:  # deleted after the caller looked: the file's verdict, not an error
+            gone = FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT))
+            conn.send(("ok", unreadable_file(name or str(source), gone, checker.versions).to_dict()))
         except MemoryError:
             conn.send(("memory", None))
         except Exception as exc:  # misuse errors (InputError) travel back to the caller
@@ -67,7 +75,7 @@ class IsolatedChecker:
     def _start(self) -> None:
         context = multiprocessing.get_context("spawn")
         parent, child = context.Pipe()
-        self._process = context.Process(target=_child, args=(child, self.config), daemon=True,
+        self._process = context.Process(target=_child, args=(child, self.config, os.getpid()), daemon=True,
                                         name="resultcheck-parser")
         self._process.start()
         child.close()

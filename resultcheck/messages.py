@@ -89,6 +89,10 @@ MESSAGES: dict[str, str] = {
     "WORKER_FAILED": "Máy kiểm tra báo lỗi khi xử lý hồ sơ này ({detail}); cần người kiểm tra.",
     "WORKER_CRASHED": "Tiến trình kiểm tra bị dừng đột ngột {attempts} lần khi xử lý hồ sơ này; cần người kiểm tra.",
     "PATH_REFUSED": "Đường dẫn “{path}” nằm ngoài thư mục hồ sơ nên không được đọc.",
+    # file access and batch faults
+    "FILE_NOT_READABLE": "Không đọc được tệp “{path}”: {why}.",
+    "DOSSIER_DUPLICATE_ID": "Mã hồ sơ “{dossier_id}” đã có ở {first}; dòng này bị bỏ qua.",
+    "FILE_OUTSIDE_ROLE": "Tệp “{path}” nằm ngay trong thư mục hồ sơ, không thuộc inputs/ hay results/; đã coi là tệp kết quả.",
 }
 
 
