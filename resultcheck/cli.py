@@ -171,6 +171,8 @@ def _rules(path: str | None) -> Rules:
 def _report(args: argparse.Namespace) -> int:
     from .report import render
 
+    if args.html is not None:
+        _writable(args.html)
     verdicts, dropped = load_report_lines(args.verdicts)
     if dropped:
         shown = ", ".join(dropped[:10]) + ("…" if len(dropped) > 10 else "")
@@ -179,7 +181,6 @@ def _report(args: argparse.Namespace) -> int:
     if args.html is None:
         print_dossier_table(verdicts)
     else:
-        _writable(args.html)
         tmp = args.html.with_name(args.html.name + ".tmp")
         tmp.write_text(render(verdicts, args.verdicts.name), encoding="utf-8")
         os.replace(tmp, args.html)
