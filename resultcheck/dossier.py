@@ -288,3 +288,10 @@ def unusable(attachment: Attachment, versions: dict[str, str]) -> FileVerdict:
     return FileVerdict(path=attachment.raw or attachment.name, sha256="", size=0, mime="", category=Category.UNREADABLE,
                        confidence=1.0, reasons=(reason(code, NAME, path=attachment.raw or attachment.name),),
                        versions=versions)
+
+
+def failed_verdict(dossier: Dossier, versions: dict[str, str], detail: str) -> DossierVerdict:
+    """`review` for a dossier whose check failed unexpectedly (a bug, a lost worker): never the batch's end."""
+    note = reason("WORKER_FAILED", "scan", detail=detail[:200])
+    return DossierVerdict(dossier.dossier_id, Status.REVIEW, note.message, (note,), (), versions,
+                          dossier.procedure_code, dossier.agency, dossier.field, completed_at=dossier.completed_at)

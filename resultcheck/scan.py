@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from .config import Config
-from .dossier import Dossier, DossierVerdict, Status
+from .dossier import Dossier, DossierVerdict, Status, failed_verdict
 from .errors import InputError, ScanInterrupted, bilingual
 from .hashing import sha256_file
 from .lifeline import die_with_parent
@@ -319,12 +319,6 @@ def _outcome(future: Future[str], dossier: Dossier, config: Config) -> str:
         return future.result()
     log.error("checking dossier %s failed: %s: %s", dossier.dossier_id, type(exc).__name__, exc)
     return failed_verdict(dossier, Checker(config, isolate=False).versions, f"{type(exc).__name__}: {exc}").to_json()
-
-
-def failed_verdict(dossier: Dossier, versions: dict[str, str], detail: str) -> DossierVerdict:
-    note = reason("WORKER_FAILED", "scan", detail=detail[:200])
-    return DossierVerdict(dossier.dossier_id, Status.REVIEW, note.message, (note,), (), versions,
-                          dossier.procedure_code, dossier.agency, dossier.field, completed_at=dossier.completed_at)
 
 
 def _kill_pool(pool: ProcessPoolExecutor) -> None:
