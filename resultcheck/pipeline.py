@@ -122,7 +122,7 @@ class Checker:
         rules = self.config.rules
         return DossierChecker(check_file or (lambda path, name: self.check_file(path, name)), self.config.limits,
                               rules.section("dossier"), rules.section("duplicate"), self.config.profiles,
-                              self.versions)
+                              self.versions, fingerprint_file=self._isolated.fingerprint if self._isolated else None)
 
     # ------------------------------------------------------------ steps
 
