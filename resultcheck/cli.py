@@ -304,11 +304,6 @@ def _scan(args: argparse.Namespace, config: Config) -> int:
     summary = scan(args.input, args.out, config=config, workers=args.workers, resume=args.resume,
                    store_path=args.store, base_dir=args.base_dir, progress=not args.quiet, broker=args.broker,
                    queue=args.queue, visibility_timeout=args.visibility_timeout)
-    for problem in summary.problems[:20]:
-        print(f"resultcheck: {problem.where}: {problem.message}", file=sys.stderr)
-    if len(summary.problems) > 20:
-        print(f"resultcheck: … {bilingual(f'và {len(summary.problems) - 20} dòng lỗi khác', f'and {len(summary.problems) - 20} more')}",
-              file=sys.stderr)
     counts = ", ".join(f"{k} {v}" for k, v in sorted(summary.by_status.items()))
     print(f"{summary.done} hồ sơ kiểm tra, {summary.skipped} đã có từ trước, {len(summary.problems)} dòng lỗi; "
           f"{counts}; {summary.seconds:.1f} s → {args.out}", file=sys.stderr)

@@ -91,8 +91,6 @@ MESSAGES: dict[str, str] = {
     "PATH_REFUSED": "Đường dẫn “{path}” nằm ngoài thư mục hồ sơ nên không được đọc.",
     # file access and batch faults
     "FILE_NOT_READABLE": "Không đọc được tệp “{path}”: {why}.",
-    "DOSSIER_DUPLICATE_ID": "Mã hồ sơ “{dossier_id}” đã có ở {first}; dòng này bị bỏ qua.",
-    "FILE_OUTSIDE_ROLE": "Tệp “{path}” nằm ngay trong thư mục hồ sơ, không thuộc inputs/ hay results/; đã coi là tệp kết quả.",
 }
 
 
