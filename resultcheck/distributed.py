@@ -48,7 +48,10 @@ def make_app(broker: str, queue: str = "resultcheck", visibility_timeout: int = 
     app.conf.update(
         task_acks_late=True, task_reject_on_worker_lost=True, worker_prefetch_multiplier=1,
         task_default_queue=queue, task_serializer="json", result_serializer="json", accept_content=["json"],
-        broker_transport_options={"visibility_timeout": visibility_timeout},
+        # kombu looks for unacknowledged tasks of dead workers every interval x throttle seconds
+        # (100 s by default, whatever the visibility timeout): look every quarter of it instead.
+        broker_transport_options={"visibility_timeout": visibility_timeout, "unacked_restore_throttle": 1,
+                                  "unacked_restore_interval": max(1, min(10, visibility_timeout // 4))},
         result_backend_transport_options={"visibility_timeout": visibility_timeout},
         result_expires=7 * 86400, worker_hijack_root_logger=False, broker_connection_retry_on_startup=True,
     )

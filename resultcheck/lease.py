@@ -19,7 +19,7 @@ from .models import FileVerdict
 
 log = logging.getLogger("resultcheck.lease")
 
-LEASE_SECONDS = 20.0
+LEASE_SECONDS = 10.0
 NOT_CACHEABLE = frozenset({"FILE_NOT_READABLE", "FILE_MISSING", "PATH_REFUSED", "WORKER_FAILED", "WORKER_CRASHED"})
 
 

@@ -37,10 +37,10 @@ def pdf(lines: list[str], n: int) -> bytes:
     return pdf_pages([layout_lines([Line(t.format(n=n)) for t in lines], "dejavu-serif")], title=f"hs-{n}")
 
 
-def make_corpus(root: Path) -> list[dict]:
+def make_corpus(root: Path, count: int = DOSSIERS) -> list[dict]:
     """Four kinds in turn: genuine result, application as result, blank page, copy of the input."""
     records = []
-    for n in range(DOSSIERS):
+    for n in range(count):
         folder = root / "files" / f"{n:03d}"
         folder.mkdir(parents=True)
         (folder / "don.pdf").write_bytes(pdf(APPLICATION, n))
