@@ -290,11 +290,26 @@ def _serve(args: argparse.Namespace, config: Config) -> int:
             f"serving on {args.host} needs API keys in ${args.api_keys_env} (only loopback may run without)"),
             file=sys.stderr)
         return EXIT_USAGE
+    _port_free(args.host, args.port)
     settings = ServiceSettings(config=config, checkers=args.checkers or os.cpu_count() or 1,
                                max_upload_bytes=int(args.max_upload_mb * 1024**2), max_files=args.max_files,
                                request_seconds=args.request_seconds, api_keys=keys)
     serve(args.host, args.port, settings)
     return EXIT_OK
+
+
+def _port_free(host: str, port: int) -> None:
+    import socket
+
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        family, _, _, _, address = infos[0]
+        with socket.socket(family, socket.SOCK_STREAM) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind(address)
+    except OSError as exc:
+        raise UnavailableError(bilingual(f"không mở được cổng {host}:{port} ({exc.strerror})",
+                                         f"cannot listen on {host}:{port} ({exc.strerror})")) from None
 
 
 def _scan(args: argparse.Namespace, config: Config) -> int:

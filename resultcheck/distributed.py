@@ -222,6 +222,19 @@ def run_distributed(dossiers: list[Dossier], config: Config, broker: str, queue:
     A task's id is its dossier's content key, so a verdict is replayed only for the same file
     bytes and versions; a task already queued by an earlier (killed) scan is waited for, not sent again.
     """
+    import redis
+    from kombu.exceptions import OperationalError
+
+    try:
+        yield from _run_distributed(dossiers, config, broker, queue, visibility_timeout, poll)
+    except (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError, OperationalError) as exc:
+        raise UnavailableError(bilingual(
+            f"mất kết nối tới máy chủ Redis {broker} ({exc}); chạy lại với --resume khi máy chủ hoạt động",
+            f"lost the Redis broker {broker} ({exc}); run again with --resume when it is back")) from None
+
+
+def _run_distributed(dossiers: list[Dossier], config: Config, broker: str, queue: str, visibility_timeout: int,
+                     poll: float) -> Iterator[tuple[str, str]]:
     app = make_app(broker, queue, visibility_timeout)
     versions = Checker(config, isolate=False).versions
     versions_key = rules_key(versions)

@@ -187,6 +187,7 @@ def scan(source: Path, out: Path, *, config: Config | None = None, workers: int 
     _preflight(source, out, store_path, resume, broker)
     started = time.monotonic()
     summary = ScanSummary()
+    items = list(load(source, base_dir))  # an unreadable source fails here, before any output exists
     store = Store(store_path)
     store.forget_pending()
     key = rules_key(Checker(config, isolate=False).versions)
@@ -196,7 +197,7 @@ def scan(source: Path, out: Path, *, config: Config | None = None, workers: int 
         output.write(dossier_id, verdict_json)  # committed before a crash, not yet written
 
     dossiers: list[Dossier] = []
-    for item in load(source, base_dir):
+    for item in items:
         if isinstance(item, ManifestProblem):
             summary.problems.append(item)
             log.warning("%s: %s", item.where, item.message)

@@ -126,3 +126,30 @@ def test_ctrl_c_is_one_line_and_exit_130(tmp_path, command) -> None:
     assert "Traceback" not in stderr, stderr
     assert proc.returncode == 130, stderr
     assert "Ctrl-C" in stderr or "--resume" in stderr
+
+
+def test_serve_on_a_busy_port() -> None:
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        proc = run("serve", "--port", str(busy.getsockname()[1]))
+    assert proc.returncode == 3 and "cannot listen" in one_line(proc.stderr)
+
+
+def test_unreadable_folder_tree_leaves_no_output_behind(tmp_path) -> None:
+    tree = tmp_path / "tree"
+    (tree / "A" / "results").mkdir(parents=True)
+    out = tmp_path / "out" / "v.jsonl"
+    out.parent.mkdir()
+    tree.chmod(0)
+    try:
+        proc = subprocess.run(["setpriv", "--bounding-set=-dac_override,-dac_read_search",
+                               "--inh-caps=-dac_override,-dac_read_search", str(EXE), "scan", str(tree),
+                               "--out", str(out)] if os.geteuid() == 0 else [str(EXE), "scan", str(tree), "--out", str(out)],
+                              capture_output=True, text=True, timeout=120)
+    finally:
+        tree.chmod(0o755)
+    assert proc.returncode == 2 and "cannot read folder" in one_line(proc.stderr) and "Traceback" not in proc.stderr
+    assert list(out.parent.iterdir()) == []
