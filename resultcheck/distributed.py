@@ -87,8 +87,9 @@ def configure_worker(roots: list[Path], config: Config) -> None:
 
 def _check_dossier_task(task: Any, payload: dict[str, Any]) -> str:
     if "checker" not in _state:
-        # Celery's pool processes may not start children: parse in-process, bounded by task time limits.
-        _state["checker"] = Checker(_state.get("config") or Config(), isolate=False)
+        # The isolated parser is a plain subprocess (not a multiprocessing child), so Celery's
+        # daemonic pool processes may start it: every parse is bounded as in a local scan.
+        _state["checker"] = Checker(_state.get("config") or Config())
         _state["redis"] = task.app.backend.client
     checker: Checker = _state["checker"]
     dossier = _inside_roots(dossier_from_payload(payload), _state.get("roots") or [])
