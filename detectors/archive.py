@@ -12,8 +12,10 @@ import zlib
 from dataclasses import dataclass
 
 NAME = "archive"
+NOT_LISTED = "listing not supported for this format"
 
-ARCHIVE_EXTENSIONS = (".zip", ".rar", ".7z", ".tar", ".gz", ".tgz", ".bz2", ".xz", ".zst", ".cab")
+ARCHIVE_EXTENSIONS = (".zip", ".rar", ".7z", ".tar", ".gz", ".tgz", ".bz2", ".xz", ".zst", ".cab", ".xar", ".lzh",
+                      ".arj", ".ace")
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,4 +211,4 @@ def list_archive(fmt: str, data: bytes, *, max_members: int, peek_bytes: int, na
         return list_stream(fmt, data, max_members, peek_bytes, name)
     if fmt == "cab":
         return list_cab(data, max_members)
-    return ArchiveListing(fmt, problem="listing not supported for this format")
+    return ArchiveListing(fmt, problem=NOT_LISTED)

@@ -1,7 +1,16 @@
-"""Technical drawings (floor plans, survey extracts): few words, many long straight lines."""
+"""How a page with few words looks: a technical drawing, a picture, or neither.
+
+A technical drawing (floor plan, survey extract) is thin dark strokes on white paper: mostly
+paper, grey ink, few filled areas, and long straight *solid* strokes in both directions
+(walls, a frame, a title block). A photo, a painting or a screenshot is not paper at all, or
+its content is colourful or made of filled areas (a dithered black-and-white photo is); a
+barcode's bars run one way only; rows of text have gaps between letters, so no solid stroke
+survives. Long straight edges alone (Hough lines) prove nothing: photos and text rows have them.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import cv2
@@ -12,15 +21,69 @@ from .blank import ink_contrast
 NAME = "drawing"
 
 
-def long_lines(gray: np.ndarray, px_per_mm: float, scanned: bool, rules: dict[str, Any],
-               min_length_mm: float = 25.0) -> int:
-    """Count long straight segments (walls, boundaries, frames) in the page's ink.
+@dataclass(frozen=True, slots=True)
+class PageLook:
+    """Evidence from a page's pixels, at about 100 dpi."""
 
-    The ink is found as the blank detector finds it (relative to the local paper, above the
-    noise), so paper grain on a bad scan does not turn into lines.
-    """
-    diff, threshold, _, _ = ink_contrast(gray, px_per_mm, scanned, rules)
+    paper_share: float       # share of the page that is plain paper (bright, near the local paper level, grey)
+    colourfulness: float     # Hasler-Süsstrunk, of what is not paper: ~0 black ink, 40+ vivid pictures
+    solid_share: float       # share of the ink in filled areas thicker than a stroke (photos, blocks)
+    horizontal_lines: int    # thin solid horizontal strokes at least `min_stroke_mm` long
+    vertical_lines: int
+
+    def is_picture(self, rules: dict[str, Any]) -> bool:
+        """A photo, painting or screenshot rather than a paper document."""
+        return (self.paper_share < rules["picture_max_paper_share"]
+                or (self.colourfulness >= rules["picture_min_colourfulness"]
+                    and self.paper_share < rules["drawing_min_paper_share"]))
+
+    def is_drawing(self, rules: dict[str, Any]) -> bool:
+        return (not self.is_picture(rules)
+                and self.paper_share >= rules["drawing_min_paper_share"]
+                and self.colourfulness < rules["drawing_max_colourfulness"]
+                and self.solid_share < rules["drawing_max_solid_share"]
+                and min(self.horizontal_lines, self.vertical_lines) >= 2
+                and self.horizontal_lines + self.vertical_lines >= rules["drawing_min_lines"])
+
+    def to_dict(self) -> dict[str, float]:
+        return {"paper_share": self.paper_share, "colourfulness": self.colourfulness, "solid_share": self.solid_share,
+                "horizontal_lines": self.horizontal_lines, "vertical_lines": self.vertical_lines}
+
+
+def colourfulness(rgb: np.ndarray) -> float:
+    """Hasler and Süsstrunk (2003): spread and mean of the opponent colour channels (pixels × 3)."""
+    if rgb.size == 0:
+        return 0.0
+    r, g, b = (rgb[..., i].astype(np.float32) for i in range(3))
+    rg, yb = r - g, 0.5 * (r + g) - b
+    return float(np.hypot(rg.std(), yb.std()) + 0.3 * np.hypot(rg.mean(), yb.mean()))
+
+
+def look(rgb: np.ndarray, px_per_mm: float, scanned: bool, blank_rules: dict[str, Any],
+         min_stroke_mm: float, max_stroke_width_mm: float) -> PageLook:
+    gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
+    diff, threshold, _paper, background = ink_contrast(gray, px_per_mm, scanned, blank_rules)
+    bright = float(np.percentile(gray, 95))
+    # Paper: near its local paper level and bright for this page (a texture's or a photo's
+    # mid-tones are not paper even where they are locally flat). Tinted paper is paper.
+    paper = (diff <= threshold) & (gray >= 0.7 * bright)
     ink = ((diff > threshold) * 255).astype(np.uint8)
-    segments = cv2.HoughLinesP(ink, 1, np.pi / 180, threshold=80, minLineLength=int(min_length_mm * px_per_mm),
-                               maxLineGap=int(1.0 * px_per_mm))
-    return 0 if segments is None else len(segments)
+    length = max(3, int(min_stroke_mm * px_per_mm))
+    thickness = max(2, int(max_stroke_width_mm * px_per_mm))
+    filled = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (thickness, thickness)))
+    ink_pixels = max(1, cv2.countNonZero(ink))
+    return PageLook(round(float(paper.mean()), 3), round(colourfulness(rgb[~paper]), 1),
+                    round(cv2.countNonZero(filled) / ink_pixels, 3),
+                    _strokes(ink, length, thickness, horizontal=True),
+                    _strokes(ink, length, thickness, horizontal=False))
+
+
+def _strokes(ink: np.ndarray, length: int, thickness: int, *, horizontal: bool) -> int:
+    """Thin solid straight strokes at least `length` long: an opening keeps runs of ink that
+    long; filled shapes (a silhouette, a dark photo region) survive it too, so they are
+    dropped by their thickness."""
+    kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (length, 1) if horizontal else (1, length))
+    solid = cv2.morphologyEx(ink, cv2.MORPH_OPEN, kernel)
+    _count, _labels, stats, _centroids = cv2.connectedComponentsWithStats(solid, connectivity=8)
+    across = stats[1:, cv2.CC_STAT_HEIGHT if horizontal else cv2.CC_STAT_WIDTH]
+    return int((across <= thickness).sum())

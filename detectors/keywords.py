@@ -22,7 +22,8 @@ from typing import Any
 from rapidfuzz import fuzz
 
 NAME = "keywords"
-SIDES = ("result", "input", "process", "certified", "layout")
+SIDES = ("result", "input", "process", "certified", "layout", "normative", "private", "admin")
+ZONES = ("head", "title", "signing", "any")
 
 
 @functools.cache
@@ -62,7 +63,6 @@ class Lexicon:
     version: str
     cues: tuple[Cue, ...]
     match: dict[str, Any]
-    decide: dict[str, Any]
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> Lexicon:
@@ -71,7 +71,7 @@ class Lexicon:
         data = tomllib.loads(raw.decode("utf-8"))
         cues = []
         for c in data["cues"]:
-            if c["side"] not in SIDES or c["zone"] not in ("title", "signing", "any"):
+            if c["side"] not in SIDES or c["zone"] not in ZONES:
                 raise ValueError(f"lexicon cue {c['id']}: bad side or zone")
             cues.append(Cue(
                 id=c["id"], side=c["side"], zone=c["zone"], weight=float(c["weight"]), label=c["label"],
@@ -79,7 +79,7 @@ class Lexicon:
                 phrases=tuple(fold(p) for p in c.get("phrases", ())),
                 regex=re.compile(c["regex"]) if "regex" in c else None,
             ))
-        return cls(str(data["version"]), tuple(cues), data["match"], data["decide"])
+        return cls(str(data["version"]), tuple(cues), data["match"])
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,9 +94,17 @@ class KeywordEvidence:
     hits: tuple[Hit, ...]
     scores: dict[str, float] = field(default_factory=dict)   # result / input / process
 
+    def score(self, side: str) -> float:
+        return self.scores.get(side, 0.0)
+
     @property
     def result(self) -> float:
         return self.scores.get("result", 0.0)
+
+    @property
+    def result_type_weight(self) -> float:
+        """Weight of the strongest result type name read (QUYẾT ĐỊNH, GIẤY PHÉP…), 0 without one."""
+        return max((h.cue.weight for h in self.hits if h.cue.side == "result" and h.cue.type), default=0.0)
 
     @property
     def header_read(self) -> bool:
@@ -109,13 +117,13 @@ class KeywordEvidence:
         return self.scores.get("input", 0.0) + self.scores.get("process", 0.0)
 
     def document_type(self, side: str) -> str | None:
-        sides = ("input", "process") if side == "input" else ("result",)
+        sides = ("input", "process") if side == "input" else (side,)
         typed = [h for h in self.hits if h.cue.side in sides and h.cue.type]
         return max(typed, key=lambda h: (h.cue.zone == "title", h.cue.weight)).cue.type if typed else None
 
     def labels(self, sides: Sequence[str], limit: int = 4) -> list[str]:
         hits = [h for h in self.hits if h.cue.side in sides]
-        titles = [h for h in hits if h.cue.zone == "title" and h.cue.type]
+        titles = [h for h in hits if h.cue.zone in ("head", "title") and h.cue.type]
         if titles:  # only the strongest type name counts (find_cues), so only it is named
             strongest = max(titles, key=lambda h: h.cue.weight)
             hits = [h for h in hits if h is strongest or h not in titles]
@@ -123,13 +131,21 @@ class KeywordEvidence:
         return [f"{h.cue.label} ({h.text})" if h.cue.regex is not None else h.cue.label for h in chosen]
 
 
+HEAD_LINES = 4  # the issuing body leads the page (with the national motto beside it)
+
+
 @dataclass(frozen=True, slots=True)
 class Zones:
-    """Lines of a page by region: title (top), signing (lower half); `all` has every line once."""
+    """Lines of a page by region: title (top), signing (lower half); `all` has every line once.
+    The head is the first lines of the title zone, where the issuing body stands."""
 
     title: tuple[str, ...]
     signing: tuple[str, ...]
     all: tuple[str, ...]
+
+    @property
+    def head(self) -> tuple[str, ...]:
+        return self.title[:HEAD_LINES]
 
 
 # What may precede a line's first word: list marks, numbering, OCR'd table rules.
@@ -189,7 +205,7 @@ def _match(cue: Cue, line: str, folded: str, lexicon: Lexicon) -> str | None:
 
 def find_cues(zones: Zones, lexicon: Lexicon) -> KeywordEvidence:
     """Each cue counts once, at its first match; title cues of one side do not add up."""
-    by_zone = {"title": zones.title, "signing": zones.signing, "any": zones.all}
+    by_zone = {"head": zones.head, "title": zones.title, "signing": zones.signing, "any": zones.all}
     folded_cache: dict[str, str] = {}
     hits: list[Hit] = []
     for cue in lexicon.cues:
@@ -203,8 +219,8 @@ def find_cues(zones: Zones, lexicon: Lexicon) -> KeywordEvidence:
     scores: dict[str, float] = {}
     for side in SIDES:
         side_hits = [h for h in hits if h.cue.side == side]
-        titles = [h.cue.weight for h in side_hits if h.cue.zone == "title" and h.cue.type]
-        others = sum(h.cue.weight for h in side_hits if not (h.cue.zone == "title" and h.cue.type))
+        titles = [h.cue.weight for h in side_hits if h.cue.zone in ("head", "title") and h.cue.type]
+        others = sum(h.cue.weight for h in side_hits if not (h.cue.zone in ("head", "title") and h.cue.type))
         scores[side] = (max(titles) if titles else 0.0) + others
     return KeywordEvidence(tuple(hits), scores)
 

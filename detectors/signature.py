@@ -1,12 +1,16 @@
 """Embedded PDF digital signatures (/Sig fields with /ByteRange), read-only.
 
 The file is parsed, never rewritten (re-saving a signed PDF breaks its signature). The
-signer is taken from the signature dictionary's /Name, else from the signing certificate.
+signer is taken from the signing certificate's subject (CN, O), else from the signature
+dictionary's /Name. Citizens sign online applications too (VNeID, personal certificates):
+only an organisation's certificate — a state body in its subject — is evidence of an issued
+document, and then only as support for the document's own structure.
 """
 
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass
 
 from pypdf import PdfReader
@@ -15,6 +19,9 @@ from pypdf.generic import ArrayObject, DictionaryObject
 
 NAME = "signature"
 MAX_FIELDS = 500
+# A state body named in a certificate subject (folded: lower case, no diacritics).
+_STATE_BODY = re.compile(r"\b(?:uy ban|ubnd|hdnd|hoi dong nhan dan|so|bo|cuc|chi cuc|tong cuc|phong|cong an|"
+                         r"van phong|toa an|vien kiem sat|bao hiem xa hoi|ban quan ly|chinh phu|thanh tra)\b")
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,6 +29,7 @@ class PdfSignature:
     signer: str | None
     sub_filter: str | None
     signing_time: str | None
+    organisation: bool = False     # the certificate names a state body (not only a person or a company)
 
 
 def find_signatures(data: bytes) -> tuple[PdfSignature, ...]:
@@ -53,10 +61,13 @@ def _signatures(fields: ArrayObject) -> list[PdfSignature]:
         value = field.get("/V")
         value = value.get_object() if value is not None else None
         if field.get("/FT") == "/Sig" and isinstance(value, DictionaryObject) and "/ByteRange" in value:
+            common, organisation = _certificate_subject(value.get("/Contents"))
+            named = _text(value.get("/Name"))
             found.append(PdfSignature(
-                signer=_text(value.get("/Name")) or _certificate_signer(value.get("/Contents")),
+                signer=", ".join(n for n in (common or named, organisation) if n) or None,
                 sub_filter=_text(value.get("/SubFilter")),
                 signing_time=_text(value.get("/M")),
+                organisation=is_state_body(common) or is_state_body(organisation),
             ))
     return found
 
@@ -65,10 +76,17 @@ def _text(value: object) -> str | None:
     return str(value).lstrip("/") if value is not None else None
 
 
-def _certificate_signer(contents: object) -> str | None:
-    """Common name (and organisation) of the first certificate in the PKCS#7 blob."""
+def is_state_body(name: str | None) -> bool:
+    from .keywords import fold
+
+    return bool(name) and _STATE_BODY.search(fold(name)) is not None  # type: ignore[arg-type]
+
+
+def _certificate_subject(contents: object) -> tuple[str | None, str | None]:
+    """(CN, O) of the signing certificate in the PKCS#7 blob (the one whose subject is not an
+    issuer of another certificate in the blob); (None, None) when it cannot be read."""
     if contents is None:
-        return None
+        return None, None
     try:
         from cryptography.hazmat.primitives.serialization import pkcs7
         from cryptography.x509.oid import NameOID
@@ -76,10 +94,14 @@ def _certificate_signer(contents: object) -> str | None:
         blob = bytes(contents.get_object() if hasattr(contents, "get_object") else contents)  # type: ignore[arg-type]
         certificates = pkcs7.load_der_pkcs7_certificates(blob.rstrip(b"\x00"))
     except Exception:  # malformed or unusual PKCS#7: the signature still exists, only unnamed
-        return None
+        return None, None
     if not certificates:
-        return None
-    subject = certificates[0].subject
-    names = [a.value for oid in (NameOID.COMMON_NAME, NameOID.ORGANIZATION_NAME)
-             for a in subject.get_attributes_for_oid(oid)]
-    return ", ".join(str(n) for n in names) or None
+        return None, None
+    issuers = {c.issuer for c in certificates}
+    leaf = next((c for c in certificates if c.subject not in issuers), certificates[0])
+
+    def first(oid: object) -> str | None:
+        values = leaf.subject.get_attributes_for_oid(oid)  # type: ignore[arg-type]
+        return str(values[0].value) if values else None
+
+    return first(NameOID.COMMON_NAME), first(NameOID.ORGANIZATION_NAME)

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import os
 import signal
 import sys
 import unicodedata
-from collections import Counter
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
@@ -96,9 +94,12 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--api-keys-env", default="RESULTCHECK_API_KEYS",
                        help="environment variable holding comma-separated API keys (required off loopback)")
 
-    report = sub.add_parser("report", help="an HTML summary of scan verdicts for the control office")
+    report = sub.add_parser("report", help="an HTML or Excel summary of scan verdicts for the control office")
     report.add_argument("verdicts", type=Path, metavar="VERDICTS.jsonl")
     report.add_argument("--html", type=Path, help="write an HTML report here (default: a table on the terminal)")
+    report.add_argument("--xlsx", type=Path, help="write an Excel workbook here (summary and dossier sheets)")
+    report.add_argument("--files-base", type=Path,
+                        help="folder the verdicts' relative file paths start from, for links (default: VERDICTS' folder)")
     return parser
 
 
@@ -169,74 +170,17 @@ def _rules(path: str | None) -> Rules:
 
 
 def _report(args: argparse.Namespace) -> int:
-    from .report import render
+    """Checks what can be said before reading (the report itself counts and skips invalid lines)."""
+    from .report import write_outputs
 
-    if args.html is not None:
-        _writable(args.html)
-    verdicts, dropped = load_report_lines(args.verdicts)
-    if dropped:
-        shown = ", ".join(dropped[:10]) + ("…" if len(dropped) > 10 else "")
-        print(f"resultcheck: {bilingual(f'bỏ qua {len(dropped)} dòng không phải kết quả hồ sơ', f'skipped {len(dropped)} lines that are not dossier verdicts')} "
-              f"({shown})", file=sys.stderr)
-    if args.html is None:
-        print_dossier_table(verdicts)
-    else:
-        tmp = args.html.with_name(args.html.name + ".tmp")
-        tmp.write_text(render(verdicts, args.verdicts.name), encoding="utf-8")
-        os.replace(tmp, args.html)
-        totals = dict(Counter(v["status"] for v in verdicts))
-        print(f"{args.html}: {totals}")
-    return EXIT_ERROR if dropped else EXIT_OK
-
-
-STATUSES = ("pass", "fail", "review")
-
-
-def load_report_lines(path: Path) -> tuple[list[dict], list[str]]:
-    """The dossier verdicts of a scan's JSONL, and where the lines that are not one are ("line 3: …")."""
-    if not path.exists():
-        raise InputError(bilingual(f"không tìm thấy tệp {path}", f"no such file: {path}"))
-    if not path.is_file():
-        raise InputError(bilingual(f"{path} không phải là tệp (cần verdicts.jsonl của lệnh scan)",
-                                   f"{path} is not a file (give the verdicts.jsonl of a scan)"))
-    verdicts, dropped = [], []
-    with path.open("rb") as fh:
-        for number, raw in enumerate(fh, 1):
-            if not raw.strip():
-                continue
-            try:
-                record = json.loads(raw.decode("utf-8-sig"))
-            except (UnicodeDecodeError, json.JSONDecodeError):
-                dropped.append(f"dòng/line {number}: JSON?")
-                continue
-            problem = _not_a_dossier_verdict(record)
-            if problem:
-                dropped.append(f"dòng/line {number}: {problem}")
-            else:
-                verdicts.append(record)
-    return verdicts, dropped
-
-
-def _not_a_dossier_verdict(record: object) -> str | None:
-    if not isinstance(record, dict):
-        return type(record).__name__
-    if not isinstance(record.get("dossier_id"), str):
-        return "dossier_id?"
-    if record.get("status") not in STATUSES:
-        return "status?"
-    files = record.setdefault("files", [])
-    if not isinstance(files, list) or not all(isinstance(f, dict) and isinstance(f.get("category"), str)
-                                              and (f.get("name") or f.get("path")) for f in files):
-        return "files?"
-    for f in files:
-        if not isinstance(f.get("reasons", []), list) or not all(isinstance(r, dict) and "message" in r
-                                                                 for r in f.get("reasons", [])):
-            return "reasons?"
-    if not isinstance(record.get("reasons", []), list) or not all(isinstance(r, dict) and "code" in r
-                                                                   for r in record.get("reasons", [])):
-        return "reasons?"
-    record["summary"] = str(record.get("summary") or "")
-    return None
+    for target in (args.html, args.xlsx):
+        if target is not None:
+            _writable(target)
+    if args.verdicts.exists() and not args.verdicts.is_file():
+        raise InputError(bilingual(f"{args.verdicts} không phải là tệp (cần verdicts.jsonl của lệnh scan)",
+                                   f"{args.verdicts} is not a file (give the verdicts.jsonl of a scan)"))
+    print(write_outputs(args.verdicts, args.html, args.xlsx, args.files_base))
+    return EXIT_OK
 
 
 def _writable(target: Path) -> None:

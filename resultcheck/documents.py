@@ -8,8 +8,10 @@ code, which the pipeline turns into an `unreadable` verdict.
 from __future__ import annotations
 
 import io
+import logging
 import re
 import shutil
+import threading
 import subprocess
 import zipfile
 import zlib
@@ -83,6 +85,8 @@ class Document:
     pages: Iterator[Page]
     has_images: bool = False         # DOCX/ODT: embedded pictures or drawings
     close: Callable[[], None] = lambda: None
+    damaged: str | None = None       # PDF: why it opens only through repair (English detail), else None
+    pixel_size: tuple[int, int] | None = None  # images: width and height of the first frame
 
 
 def _bounded_dpi(dpi: float, width_mm: float, height_mm: float, limits: Limits) -> float:
@@ -107,13 +111,63 @@ def open_pdf(data: bytes, limits: Limits) -> Document:
     if count == 0:
         pdf.close()
         raise DocumentError("PDF_NO_PAGES", "the PDF has no pages")
-    return Document("pdf", count, _pdf_pages(pdf, min(count, limits.max_pages), limits), close=pdf.close)
+    return Document("pdf", count, _pdf_pages(pdf, min(count, limits.max_pages), limits), close=pdf.close,
+                    damaged=pdf_damage(data, count))
+
+
+def pdf_damage(data: bytes, pdfium_pages: int) -> str | None:
+    """Why a PDF that PDFium opened (PDFium repairs silently) is damaged, or None.
+
+    A second reader must open it without repairing its cross-references and count the same
+    pages: a broken xref table, or a page tree that other readers see as empty, means PDFium
+    rendered a guess. pypdf reports its repairs as log warnings, which are caught here (for
+    this thread only).
+    """
+    from pypdf import PdfReader
+
+    repairs: list[str] = []
+    handler = _RepairLog(repairs)
+    logger = logging.getLogger("pypdf")
+    logger.addHandler(handler)
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=True)
+        if reader.is_encrypted and not reader.decrypt(""):
+            return None  # an owner-password-only PDF: the strict reader cannot look further
+        pages = len(reader.pages)
+    except Exception as exc:  # pypdf raises many types on damaged structure
+        return f"{type(exc).__name__}: {str(exc)[:120]}"
+    finally:
+        logger.removeHandler(handler)
+    if repairs:
+        return f"cross-references repaired ({repairs[0][:100]})"
+    if pages != pdfium_pages:
+        return f"readers disagree on the page count ({pdfium_pages} vs {pages})"
+    return None
+
+
+class _RepairLog(logging.Handler):
+    """Collects pypdf's warnings about repaired structure, from the current thread."""
+
+    MARKERS = ("repaired", "xref", "startxref", "wrong pointing", "invalid parent")
+
+    def __init__(self, sink: list[str]) -> None:
+        super().__init__(logging.WARNING)
+        self.sink, self.thread = sink, threading.get_ident()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage()
+        if record.thread == self.thread and any(m in message.lower() for m in self.MARKERS):
+            self.sink.append(message)
 
 
 def _pdf_error(data: bytes, exc: Exception) -> DocumentError:
+    """Why PDFium could not open the file. Its message carries PDFium's last error, which is
+    global and may belong to an earlier file: encryption is read from the file itself."""
     message = str(exc)
-    if "password" in message.lower():
+    if "password" in message.lower() and b"/Encrypt" in data:
         return DocumentError("PDF_ENCRYPTED", "the PDF is password-protected")
+    if _pypdf_page_count(data) == 0:
+        return DocumentError("PDF_NO_PAGES", "the PDF has no pages")
     if b"%%EOF" not in data[-2048:]:
         return DocumentError("PDF_TRUNCATED", f"the PDF is truncated (no %%EOF at the end): {message}")
     return DocumentError("PDF_CORRUPT", f"the PDF structure is damaged: {message}")
@@ -164,7 +218,7 @@ def open_image(data: bytes, fmt: str, limits: Limits) -> Document:
         raise DocumentError("LIMIT_PIXELS", str(exc)) from None
     except (OSError, ValueError, SyntaxError) as exc:
         raise DocumentError("IMAGE_CORRUPT", f"image header unreadable: {exc}") from None
-    return Document(fmt, count, _image_pages(image, count, limits), close=image.close)
+    return Document(fmt, count, _image_pages(image, count, limits), close=image.close, pixel_size=image.size)
 
 
 def _image_pages(image: Image.Image, count: int, limits: Limits) -> Iterator[Page]:
@@ -297,3 +351,12 @@ _PAGE_NUMBER_LINE = re.compile(r"^\s*(?:trang|page|tr\.)?\s*[-–—(]?\s*\d{1,4
 def meaningful_letters(text: str) -> int:
     """Letters in the text, not counting lines that are only a page number."""
     return sum(ch.isalpha() for line in text.splitlines() if not _PAGE_NUMBER_LINE.match(line) for ch in line)
+
+
+def _pypdf_page_count(data: bytes) -> int | None:
+    from pypdf import PdfReader
+
+    try:
+        return len(PdfReader(io.BytesIO(data), strict=False).pages)
+    except Exception:  # damaged beyond pypdf's repair too
+        return None

@@ -23,6 +23,8 @@ MESSAGES: dict[str, str] = {
     "ARCHIVE_NESTED": "Tệp nén chứa tệp nén khác: {names}.",
     "ARCHIVE_POLYGLOT": "Tệp trông như {lead} nhưng có gắn kèm một tệp nén ZIP ở cuối.",
     "ARCHIVE_UNLISTABLE": "Là tệp nén {format} nhưng không đọc được danh sách tệp bên trong.",
+    "ARCHIVE_VOLUME": "Phần {part} của tệp nén {format} chia nhiều phần, không phải văn bản kết quả.",
+    "ARCHIVE_SFX": "Tệp chương trình tự giải nén chứa tệp nén {format}, không phải văn bản kết quả.",
     "UNSUPPORTED_TYPE": "Định dạng {mime} không thuộc loại được kiểm tra (PDF, ảnh, DOCX/ODT).",
     "UNSUPPORTED_LEGACY_WORD": "Tệp Word cũ (.doc) chưa được hỗ trợ; đề nghị lưu lại dưới dạng PDF hoặc DOCX.",
     "UNSUPPORTED_OFFICE_TYPE": "Tệp văn phòng dạng {format} (bảng tính/trình chiếu) không phải loại văn bản được kiểm tra.",
@@ -31,6 +33,7 @@ MESSAGES: dict[str, str] = {
     "PDF_TRUNCATED": "Tệp PDF bị cắt cụt (tải lên không hết), không mở được.",
     "PDF_ENCRYPTED": "Tệp PDF có đặt mật khẩu, không mở được để kiểm tra.",
     "PDF_NO_PAGES": "Tệp PDF không có trang nào.",
+    "PDF_DAMAGED": "Tệp PDF bị hỏng cấu trúc ({detail}); chỉ mở được một phần nhờ sửa lỗi, cần người kiểm tra.",
     "PDF_HEADER_LATE": "Dấu hiệu PDF nằm sau {offset} byte dữ liệu lạ ở đầu tệp; trình đọc PDF không mở được.",
     "IMAGE_CORRUPT": "Tệp ảnh bị hỏng, không giải mã được ({detail}).",
     "IMAGE_TRUNCATED": "Tệp ảnh bị cắt cụt, không giải mã được hết.",
@@ -58,6 +61,9 @@ MESSAGES: dict[str, str] = {
     "CONTENT_TEXT_LAYER": "Trang {page} có chữ trong lớp văn bản ({letters} chữ cái).",
     "CONTENT_INK": "Trang {page} có nội dung (khoảng {ink_mm2} mm² nét mực).",
     "CONTENT_DOCUMENT": "Văn bản có nội dung ({letters} chữ cái{images}).",
+    "CONTENT_PICTURE": "Trang {page} là hình ảnh (ảnh chụp, tranh), không phải trang giấy trắng.",
+    "IMAGE_TOO_SMALL": "Ảnh chỉ có {width}×{height} điểm ảnh, quá nhỏ để là bản quét một trang văn bản "
+                       "(tối thiểu {minimum}): biểu tượng hoặc ảnh thu nhỏ.",
     # classification
     "RESULT_EVIDENCE": "Văn bản kết quả: {found}.",
     "INPUT_EVIDENCE": "Thành phần hồ sơ đầu vào, không phải kết quả: {found}.",
@@ -65,11 +71,19 @@ MESSAGES: dict[str, str] = {
     "NO_RESULT_STRUCTURE": "Đọc được quốc hiệu, tiêu ngữ nhưng không thấy cấu trúc của văn bản ban hành (số ký hiệu, "
                            "tên loại văn bản, khối ký của cơ quan): có thể là thành phần hồ sơ; cần người kiểm tra.",
     "THIN_EVIDENCE": "Ít dấu hiệu để phân loại ({found}); cần người kiểm tra.",
+    "NORMATIVE_DOCUMENT": "Văn bản quy phạm pháp luật ({found}), không phải kết quả giải quyết hồ sơ của công dân, tổ chức.",
+    "PRIVATE_ISSUER": "Văn bản do doanh nghiệp ban hành ({found}), không phải kết quả giải quyết thủ tục hành chính.",
+    "PICTURE": "Hình ảnh/ảnh chụp, không phải văn bản giấy tờ (nền giấy chiếm {paper}% trang, độ màu {colour}).",
+    "FOREIGN_DOCUMENT": "Tài liệu không viết bằng tiếng Việt ({words} từ, {share}% có dấu tiếng Việt), không phải văn bản của hồ sơ.",
+    "NO_DOSSIER_EVIDENCE": "Có nội dung nhưng không có dấu hiệu của văn bản kết quả hay thành phần hồ sơ "
+                           "({words} từ đọc được); cần người kiểm tra.",
     "CONFLICTING_EVIDENCE": "Dấu hiệu trái ngược: của văn bản kết quả ({result}) và của hồ sơ đầu vào ({input}); cần người kiểm tra.",
     "MERGED_RESULT": "Trang {page} là văn bản kết quả; các trang trước là thành phần hồ sơ ghép chung tệp.",
     "CUE": "Thấy {label}: “{text}”.",
     "SEAL_FOUND": "Có dấu đỏ tròn (đường kính khoảng {diameter} mm) ở trang {page}.",
-    "DIGITAL_SIGNATURE": "Tệp PDF có chữ ký số (người ký: {signer}).",
+    "DIGITAL_SIGNATURE": "Tệp PDF có chữ ký số của cá nhân hoặc doanh nghiệp (người ký: {signer}); "
+                         "chữ ký này không chứng minh là văn bản do cơ quan nhà nước ban hành.",
+    "DIGITAL_SIGNATURE_ORGANISATION": "Tệp PDF có chữ ký số của cơ quan nhà nước (người ký: {signer}).",
     "OCR_USED": "Trang {page}: nhận dạng chữ (OCR) được {words} từ trong {seconds} giây.",
     "LIMIT_OCR_PAGE_TIME": "Trang {page}: nhận dạng chữ vượt quá {limit} giây, kết quả có thể thiếu.",
     "OCR_UNAVAILABLE": "Không nhận dạng chữ được ({detail}); chỉ dùng lớp văn bản có sẵn.",

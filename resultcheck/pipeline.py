@@ -16,7 +16,7 @@ from pathlib import Path
 from . import __version__
 from .classify import Classifier
 from .config import Config
-from .detectors import archive, blank, filetype
+from .detectors import archive, blank, drawing, filetype
 from .detectors.filetype import FileType, Kind
 from .documents import Document, DocumentError, Page, meaningful_letters, open_document
 from .dossier import Dossier, DossierChecker, DossierVerdict, FileChecker
@@ -57,7 +57,7 @@ class Checker:
         self.versions = {"resultcheck": __version__, "rules": self.config.rules.version,
                          "lexicon": self.config.lexicon.version, "procedures": self.config.profiles.version,
                          **engine_versions()}
-        self.classifier = Classifier(self.config, self.config.lexicon)
+        self.classifier = Classifier(self.config)
         self._blank_rules = self.config.rules.section("blank")
         self._text_rules = self.config.rules.section("text")
         self._isolated = None
@@ -154,6 +154,11 @@ class Checker:
         if kind.kind is Kind.ARCHIVE:
             return self._judge_archive(kind, data, display)
         if kind.kind is Kind.UNSUPPORTED:
+            volume = filetype.split_volume(display) if kind.libmagic_mime == "application/octet-stream" else None
+            if volume is not None:
+                fmt, part = volume
+                return Judgement(Category.ARCHIVE, 0.9, [reason("ARCHIVE_VOLUME", filetype.NAME, part=part,
+                                                                format=fmt)], "application/octet-stream")
             return self._judge_unsupported(kind)
         if kind.kind is Kind.UNREADABLE:
             return self._judge_unreadable_type(kind)
@@ -172,13 +177,19 @@ class Checker:
 
     def _judge_archive(self, kind: FileType, data: bytes, display: str) -> Judgement:
         limits = self.config.limits
-        listing = archive.list_archive(kind.format, data, max_members=limits.max_archive_members,
+        sfx_at = int(kind.note.rsplit(" ", 1)[-1]) if kind.note and kind.note.startswith("sfx at") else 0
+        listing = archive.list_archive(kind.format, data[sfx_at:], max_members=limits.max_archive_members,
                                        peek_bytes=limits.max_sniff_decompress_bytes, name=display)
         reasons: list[Reason] = []
         data_fields = {"format": listing.format, "member_count": listing.member_count}
         if kind.note and kind.note.startswith("appended to"):
             reasons.append(reason("ARCHIVE_POLYGLOT", filetype.NAME, lead=kind.note.removeprefix("appended to ")))
-        if listing.member_count is None and not listing.members:
+        if kind.note and kind.note.startswith("sfx"):
+            reasons.append(reason("ARCHIVE_SFX", filetype.NAME, format=kind.format))
+        if listing.problem == archive.NOT_LISTED:
+            reasons.append(reason("ARCHIVE", archive.NAME, format=listing.format, count="không rõ số", sample="",
+                                  data=data_fields))
+        elif listing.member_count is None and not listing.members:
             reasons.append(reason("ARCHIVE_UNLISTABLE", archive.NAME, format=listing.format,
                                   data={"problem": listing.problem}))
         else:
@@ -201,7 +212,7 @@ class Checker:
     def _judge_unsupported(self, kind: FileType) -> Judgement:
         if kind.format == "doc":
             r = reason("UNSUPPORTED_LEGACY_WORD", filetype.NAME)
-        elif kind.format in ("xlsx", "pptx") or kind.format.startswith("odf-"):
+        elif kind.format in ("xlsx", "pptx", "xls", "ppt", "epub", "hwpx", "sxw", "ibooks") or kind.format.startswith("odf-"):
             r = reason("UNSUPPORTED_OFFICE_TYPE", filetype.NAME, format=kind.format)
         else:
             r = reason("UNSUPPORTED_TYPE", filetype.NAME, mime=kind.mime)
@@ -211,6 +222,8 @@ class Checker:
         if kind.format == "pdf":
             offset = kind.note.rsplit(" ", 1)[-1] if kind.note else "?"
             r = reason("PDF_HEADER_LATE", filetype.NAME, offset=offset)
+        elif kind.format == "ole-damaged":
+            r = reason("OFFICE_CORRUPT", filetype.NAME, format="OLE2", detail=kind.note or "")
         else:
             r = reason("OFFICE_ENCRYPTED", filetype.NAME)
         return Judgement(Category.UNREADABLE, 0.95, [r], kind.mime)
@@ -223,6 +236,16 @@ class Checker:
     def _judge_document(self, kind: FileType, document: Document, data: bytes) -> Judgement:
         if document.page_count is None:
             return self._judge_office(kind, document, data)
+        judgement = self._judge_pages(kind, document, data)
+        if document.damaged:  # read through repair: whatever it shows, a person should look
+            judgement.reasons.insert(0, reason("PDF_DAMAGED", "documents", detail=document.damaged[:160]))
+            judgement.confidence = min(judgement.confidence, self.config.rules.section("classify")["damaged_pdf_cap"])
+        return judgement
+
+    def _judge_pages(self, kind: FileType, document: Document, data: bytes) -> Judgement:
+        icon = self._too_small(kind, document)
+        if icon is not None:
+            return icon
         pages: list[Page] = []
         judged: list[PageBlankness] = []
         for page in document.pages:
@@ -248,6 +271,18 @@ class Checker:
         return Judgement(found.category, found.confidence, reasons, kind.mime, document_type=found.document_type,
                          pages=document.page_count)
 
+    def _too_small(self, kind: FileType, document: Document) -> Judgement | None:
+        """An image too small to be a page scan (a 1-inch-wide page at 50 dpi): an icon or a thumbnail."""
+        size = document.pixel_size
+        minimum = self.config.rules.section("classify")["min_page_scan_px"]
+        if kind.kind is not Kind.IMAGE or size is None or max(size) >= minimum:
+            return None
+        reasons = [reason("IMAGE_TOO_SMALL", "documents", width=size[0], height=size[1], minimum=minimum)]
+        if (document.page_count or 1) > self.config.limits.max_pages:
+            reasons.append(reason("LIMIT_PAGES", "limits", limit=self.config.limits.max_pages,
+                                  count=document.page_count))
+        return Judgement(Category.OTHER, 0.85, reasons, kind.mime, pages=document.page_count, document_type="hinh_anh")
+
     def _judge_office(self, kind: FileType, document: Document, data: bytes) -> Judgement:
         page = next(document.pages)
         letters = meaningful_letters(page.text)
@@ -260,6 +295,13 @@ class Checker:
         found = self.classifier.classify(data, kind.format, [page])
         reasons = found.reasons + [reason("CONTENT_DOCUMENT", blank.NAME, letters=letters, images=images)]
         return Judgement(found.category, found.confidence, reasons, kind.mime, document_type=found.document_type)
+
+    def _is_picture(self, page: Page) -> bool:
+        rules = self.config.rules.section("classify")
+        rgb = page.rgb(rules["look_dpi"])
+        look = drawing.look(rgb, page.px_per_mm(rgb), True, self._blank_rules, rules["drawing_min_stroke_mm"],
+                            rules["drawing_max_stroke_width_mm"])
+        return look.is_picture(rules)
 
     def _page_blankness(self, page: Page) -> PageBlankness:
         """Text layer first (born-digital pages), else pixels. OCR is never asked."""
@@ -274,6 +316,9 @@ class Checker:
         dpi = self._blank_rules["working_dpi"]
         gray = page.gray(dpi)
         ink = blank.judge_page(gray, page.px_per_mm(gray), page.has_raster, self._blank_rules)
+        if ink.blank and page.has_raster and self._is_picture(page):
+            # the blank test measures ink on paper; a photo is no paper (its textures read as noise)
+            return PageBlankness(False, reason("CONTENT_PICTURE", blank.NAME, page=n), 0.9)
         data = {"ink_mm2": ink.ink_mm2, "paper": ink.paper_level, "threshold": ink.contrast_threshold}
         confidence = {"BLANK_EMPTY_PAGE": 0.99, "BLANK_NOISE_ONLY": 0.9}.get(ink.code, 0.85)
         if not ink.blank:

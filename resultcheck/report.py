@@ -1,139 +1,245 @@
-"""`resultcheck report verdicts.jsonl --html report.html`: what a provincial control office acts on.
+"""`resultcheck report verdicts.jsonl [--html report.html] [--xlsx report.xlsx]`: what a control office acts on.
 
-One self-contained HTML file (inline CSS, bars drawn with CSS, no script, no network): totals
-and rates by status and by reason, broken down by agency and by field with the worst units
-first, and the failing dossiers with the reason for each of their result files.
+This module reads scan verdicts tolerantly (a torn or foreign line is counted and skipped; the
+same dossier listed twice counts once, the last line wins) and works out, per dossier, its
+period (month and quarter of `completed_at`) and its defects: why a failing dossier failed, in
+the inspections' words (blank, archive, input component, other, unreadable, unsupported, no
+result attached). The HTML page is drawn by `report_html`, the workbook by `export_xlsx`; the
+terminal gets a table with totals.
 """
 
 from __future__ import annotations
 
-import html
 import json
 import os
-import time
+import re
 from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from . import messages
+from .errors import InputError
 
+STATUSES = ("pass", "review", "fail")
 STATUS_VI = {"pass": "Đạt", "fail": "Không đạt", "review": "Cần xem lại"}
 CATEGORY_VI = {k: v[0].upper() + v[1:] for k, v in messages.CATEGORY_VI.items()}
 REASON_VI = {"NO_RESULT_ATTACHED": "Không đính kèm kết quả", "RESULT_NOT_GENUINE": "Đính kèm nhưng không phải kết quả",
-             "NEEDS_REVIEW": "Chưa đủ chắc chắn", "RESULT_FOUND": "Có kết quả", "WORKER_CRASHED": "Lỗi khi kiểm tra"}
+             "NEEDS_REVIEW": "Chưa đủ chắc chắn", "RESULT_FOUND": "Có kết quả", "WORKER_CRASHED": "Lỗi khi kiểm tra",
+             "WORKER_FAILED": "Lỗi khi kiểm tra", "LIMIT_REQUEST_TIME": "Quá thời gian kiểm tra"}
+# Why a failing dossier failed, as the inspections count it; one dossier may show several.
+DEFECTS = ("blank", "archive", "input_component", "other", "unreadable", "unsupported", "no_result")
+DEFECT_VI = {"blank": "Tệp trắng", "archive": "Tệp nén", "input_component": "Thành phần hồ sơ đầu vào",
+             "other": "Tài liệu khác", "unreadable": "Không đọc được", "unsupported": "Định dạng không hỗ trợ",
+             "no_result": "Không đính kèm kết quả"}
+UNKNOWN = "(không rõ)"
+NO_DATE = "(không rõ ngày)"
+_DATE = re.compile(r"^(\d{4})-(\d{2})")
 
-CSS = """
-body{font-family:"Liberation Serif","Times New Roman",serif;margin:2em auto;max-width:1100px;color:#222;padding:0 1em}
-h1{font-size:1.6em;margin-bottom:.2em} h2{margin-top:1.6em;border-bottom:2px solid #ccc}
-.meta{color:#666;font-size:.9em} table{border-collapse:collapse;width:100%;margin:.6em 0}
-th,td{border-bottom:1px solid #ddd;padding:.35em .5em;text-align:left;vertical-align:top;font-size:.95em}
-th{background:#f3f3f3} td.n{text-align:right;white-space:nowrap}
-.bar{display:flex;height:1.1em;min-width:220px;background:#eee;border-radius:3px;overflow:hidden}
-.bar span{display:block;height:100%} .pass{background:#2e8b57} .fail{background:#c0392b} .review{background:#e0a800}
-.cards{display:flex;gap:1em;flex-wrap:wrap} .card{border:1px solid #ddd;border-radius:6px;padding:.8em 1.2em;min-width:150px}
-.card b{display:block;font-size:1.8em} .legend span{display:inline-block;width:.9em;height:.9em;margin:0 .3em 0 1em}
-ul.files{margin:0;padding-left:1.1em} .cat{font-weight:bold}
-"""
+
+@dataclass
+class Dossier:
+    """One dossier line of a scan, with what the report derives from it."""
+
+    data: dict[str, Any]
+    month: str | None            # "2025-03"
+    quarter: str | None          # "2025-Q1"
+    defects: tuple[str, ...]     # empty unless the dossier failed
+    duplicates: int = 0          # earlier lines of the same dossier id that this one replaced
+
+    @property
+    def id(self) -> str:
+        return str(self.data["dossier_id"])
+
+    @property
+    def status(self) -> str:
+        return str(self.data["status"])
+
+    def get(self, key: str) -> str:
+        return str(self.data.get(key) or UNKNOWN)
+
+
+@dataclass
+class Report:
+    source: str
+    dossiers: list[Dossier]
+    skipped: int = 0             # lines that are not a dossier verdict
+    duplicate_lines: int = 0     # lines replaced by a later line of the same dossier
+    files_base: Path | None = None
+    versions: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def totals(self) -> dict[str, int]:
+        counts = Counter(d.status for d in self.dossiers)
+        return {s: counts[s] for s in STATUSES}
+
+    def groups(self, key: Callable[[Dossier], str]) -> dict[str, list[Dossier]]:
+        out: dict[str, list[Dossier]] = defaultdict(list)
+        for d in self.dossiers:
+            out[key(d)].append(d)
+        return dict(out)
+
+    def local_file(self, path: str) -> Path | None:
+        """The file a verdict's path names on this machine, if it is here (for a link), else None."""
+        if not path or "://" in path:
+            return None
+        candidate = Path(path)
+        if not candidate.is_absolute():
+            candidate = (self.files_base or Path.cwd()) / candidate
+        try:
+            return candidate.resolve() if candidate.is_file() else None
+        except OSError:
+            return None
+
+
+def period(value: Any) -> tuple[str | None, str | None]:
+    """("2025-03", "2025-Q1") from an ISO date(-time), or (None, None) when absent or not a date."""
+    match = _DATE.match(str(value or ""))
+    if not match or not 1 <= int(match.group(2)) <= 12:
+        return None, None
+    year, month = match.group(1), int(match.group(2))
+    return f"{year}-{month:02d}", f"{year}-Q{(month - 1) // 3 + 1}"
+
+
+def period_vi(key: str) -> str:
+    """ "2025-Q1" -> "Quý 1/2025", "2025-03" -> "Tháng 03/2025". """
+    if key == NO_DATE:
+        return key
+    year, rest = key.split("-")
+    return f"Quý {rest[1:]}/{year}" if rest.startswith("Q") else f"Tháng {rest}/{year}"
+
+
+def defects(v: dict[str, Any]) -> tuple[str, ...]:
+    if v.get("status") != "fail":
+        return ()
+    results = [f for f in v.get("files") or [] if isinstance(f, dict) and f.get("role", "result") == "result"]
+    codes = {r.get("code") for r in v.get("reasons") or [] if isinstance(r, dict)}
+    found = {"no_result"} if not results or "NO_RESULT_ATTACHED" in codes else set()
+    for f in results:
+        category = "input_component" if f.get("duplicate_of") else f.get("category")
+        if category in DEFECTS:
+            found.add(category)
+    return tuple(d for d in DEFECTS if d in found)
+
+
+def _valid(v: Any) -> bool:
+    return (isinstance(v, dict) and isinstance(v.get("dossier_id"), str) and bool(v["dossier_id"].strip())
+            and v.get("status") in STATUSES and isinstance(v.get("files", []), list))
+
+
+def load(path: Path, files_base: Path | None = None) -> Report:
+    """Every dossier of a verdicts file once (the last line wins); invalid lines are counted, not fatal."""
+    if not path.is_file():
+        raise InputError(f"không tìm thấy tệp kết quả kiểm tra / no such verdicts file: {path}")
+    latest: dict[str, dict[str, Any]] = {}
+    seen: Counter[str] = Counter()
+    skipped = 0
+    with path.open(encoding="utf-8", errors="replace") as fh:
+        for line in fh:
+            if not line.strip():
+                continue
+            try:
+                v = json.loads(line)
+            except json.JSONDecodeError:
+                v = None  # a torn last line of an interrupted scan, or not JSON at all
+            if not _valid(v):
+                skipped += 1
+                continue
+            latest.pop(v["dossier_id"], None)  # keep the order of last appearance
+            latest[v["dossier_id"]] = v
+            seen[v["dossier_id"]] += 1
+    dossiers = [Dossier(v, *period(v.get("completed_at")), defects(v), seen[i] - 1) for i, v in latest.items()]
+    versions = next((d.data["versions"] for d in dossiers if isinstance(d.data.get("versions"), dict)), {})
+    return Report(path.name, dossiers, skipped, sum(seen.values()) - len(latest),
+                  files_base if files_base is not None else path.parent, versions)
 
 
 def load_verdicts(path: Path) -> list[dict[str, Any]]:
-    verdicts = []
-    with path.open(encoding="utf-8") as fh:
-        for line in fh:
-            if line.strip():
-                try:
-                    verdicts.append(json.loads(line))
-                except json.JSONDecodeError:
-                    continue  # a torn last line of an interrupted scan
-    return verdicts
+    """The dossier verdicts of a file, once each (kept for callers of the first report)."""
+    return [d.data for d in load(path).dossiers]
 
 
-def _bar(counts: dict[str, int]) -> str:
-    total = sum(counts.values()) or 1
-    spans = "".join(f'<span class="{s}" style="width:{100 * counts.get(s, 0) / total:.2f}%" '
-                    f'title="{STATUS_VI[s]}: {counts.get(s, 0)}"></span>' for s in ("pass", "review", "fail"))
-    return f'<div class="bar">{spans}</div>'
+def sentence(report: Report, targets: Iterable[Path]) -> str:
+    """One line for the terminal: what was written where, Vietnamese then English."""
+    t, n = report.totals, len(report.dossiers)
+    where = ", ".join(str(p) for p in targets)
+    notes_vi = notes_en = ""
+    if report.skipped:
+        notes_vi += f"; bỏ qua {report.skipped} dòng không hợp lệ"
+        notes_en += f"; {report.skipped} invalid lines skipped"
+    if report.duplicate_lines:
+        notes_vi += f"; {report.duplicate_lines} dòng trùng mã hồ sơ (lấy dòng sau cùng)"
+        notes_en += f"; {report.duplicate_lines} repeated dossier lines (the last one counts)"
+    return (f"Đã ghi báo cáo {n} hồ sơ ({t['pass']} đạt, {t['fail']} không đạt, {t['review']} cần xem lại{notes_vi}) "
+            f"vào {where} / Wrote the report of {n} dossiers ({t['pass']} pass, {t['fail']} fail, "
+            f"{t['review']} review{notes_en}) to {where}.")
 
 
-def _units(verdicts: list[dict[str, Any]], key: str) -> str:
-    groups: dict[str, Counter[str]] = defaultdict(Counter)
-    for v in verdicts:
-        groups[v.get(key) or "(không rõ)"][v["status"]] += 1
-    rows = sorted(groups.items(), key=lambda kv: (-kv[1]["fail"] / sum(kv[1].values()), -sum(kv[1].values())))
-    out = ["<table><tr><th>Đơn vị / lĩnh vực</th><th>Hồ sơ</th><th>Đạt</th><th>Không đạt</th><th>Cần xem lại</th>"
-           "<th>Tỷ lệ không đạt</th><th></th></tr>"]
-    for name, counts in rows:
-        total = sum(counts.values())
-        out.append(f"<tr><td>{html.escape(name)}</td><td class=n>{total}</td><td class=n>{counts['pass']}</td>"
-                   f"<td class=n>{counts['fail']}</td><td class=n>{counts['review']}</td>"
-                   f"<td class=n>{counts['fail'] / total:.0%}</td><td>{_bar(counts)}</td></tr>")
-    return "".join(out) + "</table>"
+def _width(text: str) -> int:
+    import unicodedata
+
+    return sum(0 if unicodedata.combining(ch) else 1 for ch in text)
 
 
-def _reasons(verdicts: list[dict[str, Any]]) -> str:
-    dossier_reasons = Counter(v["reasons"][0]["code"] for v in verdicts if v.get("reasons") and v["status"] != "pass")
-    file_reasons: Counter[str] = Counter()
-    for v in verdicts:
-        if v["status"] == "pass":
-            continue
-        for f in v.get("files", []):
-            label = CATEGORY_VI.get(f["category"], f["category"])
-            if f.get("duplicate_of"):
-                label = "Trùng thành phần hồ sơ đầu vào"
-            file_reasons[label] += 1
-    biggest = max([*dossier_reasons.values(), *file_reasons.values(), 1])
-    rows = ["<table><tr><th>Lý do</th><th>Số lượng</th><th></th></tr>"]
-    for label, n in [(REASON_VI.get(c, c), n) for c, n in dossier_reasons.most_common()]:
-        rows.append(f"<tr><td>Hồ sơ: {html.escape(label)}</td><td class=n>{n}</td>"
-                    f'<td><div class="bar"><span class="fail" style="width:{100 * n / biggest:.1f}%"></span></div></td></tr>')
-    for label, n in file_reasons.most_common():
-        rows.append(f"<tr><td>Tệp kết quả: {html.escape(label)}</td><td class=n>{n}</td>"
-                    f'<td><div class="bar"><span class="review" style="width:{100 * n / biggest:.1f}%"></span></div></td></tr>')
-    return "".join(rows) + "</table>"
+def _cell(text: str, width: int) -> str:
+    text = text if _width(text) <= width else text[: width - 1] + "…"
+    return text + " " * (width - _width(text))
 
 
-def _failing(verdicts: list[dict[str, Any]]) -> str:
-    rows = ["<table><tr><th>Mã hồ sơ</th><th>Đơn vị</th><th>Kết luận</th><th>Tệp kết quả</th></tr>"]
-    for v in sorted((v for v in verdicts if v["status"] != "pass"), key=lambda v: (v["status"], v["dossier_id"])):
-        files = "".join(
-            f"<li><span class=cat>{html.escape(f.get('name') or f['path'])}</span>: "
-            f"{html.escape(CATEGORY_VI.get(f['category'], f['category']))} — "
-            f"{html.escape(f['reasons'][0]['message'] if f.get('reasons') else '')}</li>" for f in v.get("files", []))
-        rows.append(f"<tr id=\"{html.escape(v['dossier_id'])}\"><td>{html.escape(v['dossier_id'])}</td>"
-                    f"<td>{html.escape(v.get('agency') or '')}<br><small>{html.escape(v.get('field') or '')}</small></td>"
-                    f"<td><b>{STATUS_VI[v['status']]}</b>: {html.escape(v['summary'])}</td>"
-                    f"<td><ul class=files>{files or '<li>(không có tệp)</li>'}</ul></td></tr>")
-    return "".join(rows) + "</table>"
+def text_report(report: Report) -> str:
+    """The terminal view: one line per dossier, then totals by status and by defect."""
+    ids = [d.id for d in report.dossiers]
+    id_w = min(36, max([8, *map(_width, ids)]))
+    lines = [f"{_cell('MÃ HỒ SƠ', id_w)}  {'KẾT LUẬN':8}  TÓM TẮT"]  # the status code: stable, easy to grep
+    for d in report.dossiers:
+        lines.append(f"{_cell(d.id, id_w)}  {d.status:8}  {d.data.get('summary') or ''}")
+    n = len(report.dossiers)
+    t = report.totals
+    lines.append("")
+    lines.append(f"TỔNG CỘNG: {n} hồ sơ")
+    for s in STATUSES:
+        lines.append(f"  {_cell(f'{STATUS_VI[s]} ({s})', 26)} {t[s]:>7}  {t[s] / (n or 1):6.1%}")
+    counts = Counter(x for d in report.dossiers for x in d.defects)
+    if counts:
+        lines.append("Hồ sơ không đạt theo lỗi (một hồ sơ có thể có nhiều lỗi):")
+        for x in DEFECTS:
+            if counts[x]:
+                lines.append(f"  {_cell(DEFECT_VI[x], 26)} {counts[x]:>7}  {counts[x] / n:6.1%}")
+    if report.skipped:
+        lines.append(f"Bỏ qua {report.skipped} dòng không hợp lệ.")
+    if report.duplicate_lines:
+        lines.append(f"{report.duplicate_lines} dòng trùng mã hồ sơ: mỗi hồ sơ tính một lần (dòng sau cùng).")
+    return "\n".join(lines)
 
 
-def render(verdicts: list[dict[str, Any]], source: str) -> str:
-    counts = Counter(v["status"] for v in verdicts)
-    total = len(verdicts) or 1
-    cards = "".join(f'<div class="card">{STATUS_VI[s]}<b>{counts[s]}</b>{counts[s] / total:.1%}</div>'
-                    for s in ("pass", "fail", "review"))
-    versions = verdicts[0].get("versions", {}) if verdicts else {}
-    legend = "".join(f'<span class="{s}"></span>{STATUS_VI[s]}' for s in ("pass", "review", "fail"))
-    return f"""<!DOCTYPE html>
-<html lang="vi"><head><meta charset="utf-8"><title>Báo cáo kiểm tra tệp kết quả TTHC</title>
-<style>{CSS}</style></head><body>
-<h1>Báo cáo kiểm tra tệp kết quả giải quyết thủ tục hành chính</h1>
-<p class="meta">Nguồn: {html.escape(source)} · Lập lúc {time.strftime('%H:%M %d/%m/%Y')} ·
-resultcheck {html.escape(versions.get('resultcheck', '?'))}, quy tắc {html.escape(versions.get('rules', '?'))},
-từ khóa {html.escape(versions.get('lexicon', '?'))}</p>
-<h2>Tổng quan</h2>
-<div class="cards"><div class="card">Tổng số hồ sơ<b>{len(verdicts)}</b>&nbsp;</div>{cards}</div>
-<p>{_bar(counts)}</p><p class="legend">{legend}</p>
-<h2>Theo lý do</h2>{_reasons(verdicts)}
-<h2>Theo đơn vị (đơn vị có tỷ lệ không đạt cao nhất trước)</h2>{_units(verdicts, 'agency')}
-<h2>Theo lĩnh vực</h2>{_units(verdicts, 'field')}
-<h2>Hồ sơ không đạt và cần xem lại ({counts['fail'] + counts['review']})</h2>{_failing(verdicts)}
-</body></html>
-"""
-
-
-def write_report(verdicts_path: Path, target: Path) -> dict[str, int]:
-    verdicts = load_verdicts(verdicts_path)
-    tmp = target.with_suffix(target.suffix + ".tmp")
-    tmp.write_text(render(verdicts, verdicts_path.name), encoding="utf-8")
+def write_atomically(target: Path, data: bytes) -> None:
+    tmp = target.with_name(target.name + ".tmp")
+    tmp.write_bytes(data)
     os.replace(tmp, target)
-    return dict(Counter(v["status"] for v in verdicts))
+
+
+def write_report(verdicts_path: Path, target: Path, files_base: Path | None = None) -> Report:
+    """Write the HTML report of a verdicts file; returns what it was made from."""
+    from .report_html import render
+
+    report = load(verdicts_path, files_base)
+    write_atomically(target, render(report).encode("utf-8"))
+    return report
+
+
+def write_outputs(verdicts_path: Path, html: Path | None = None, xlsx: Path | None = None,
+                  files_base: Path | None = None) -> str:
+    """What `resultcheck report` does: write the HTML and/or workbook, or return the terminal table."""
+    report = load(verdicts_path, files_base)
+    if html is None and xlsx is None:
+        return text_report(report)
+    if html is not None:
+        from .report_html import render
+
+        write_atomically(html, render(report).encode("utf-8"))
+    if xlsx is not None:
+        from .export_xlsx import write_xlsx
+
+        write_xlsx(report, xlsx)
+    return sentence(report, [p for p in (html, xlsx) if p is not None])

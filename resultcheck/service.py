@@ -2,7 +2,9 @@
 
     POST /v1/files:check      multipart `file`                        -> FileVerdict JSON
     POST /v1/dossiers:check   multipart `metadata` (JSON), `inputs`*, `results`*  -> DossierVerdict JSON
-    GET  /healthz             GET /v1/version             GET /openapi.json, /docs
+    GET  /healthz             GET /v1/version      GET /metrics (Prometheus)      GET /openapi.json, /docs
+
+Every error, 404 and 405 included, is `{"error": {"code", "message" (Vietnamese), "message_en"}}`.
 
 Checking runs on a bounded pool of isolated checkers (one parser process each), reached from
 worker threads: the event loop only waits, so a slow OCR request never stalls health checks
@@ -13,40 +15,34 @@ removed before the response is sent; nothing uploaded stays on disk.
 from __future__ import annotations
 
 import asyncio
-import hmac
+import dataclasses
 import ipaddress
 import json
 import queue
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi.openapi.utils import get_openapi
+from fastapi.responses import JSONResponse, Response
 from starlette.datastructures import UploadFile as StarletteUpload
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from . import __version__
+from . import __version__, api_schema
 from .config import Config
 from .dossier import Attachment, Dossier, DossierVerdict, Status
+from .http_errors import Busy, RequireKey, UploadLimit, error, install_errors, read_form
+from .manifest import iso_date
 from .messages import reason
+from .metrics import Metrics, RequestMetrics
 from .models import Category, FileVerdict
 from .pipeline import Checker
 
 T = TypeVar("T")
-
-ERRORS = {
-    "UPLOAD_TOO_LARGE": ("Tệp tải lên vượt quá {limit} byte.", "Upload larger than {limit} bytes."),
-    "TOO_MANY_FILES": ("Quá nhiều tệp trong một yêu cầu (tối đa {limit}).", "Too many files in one request (at most {limit})."),
-    "BAD_METADATA": ("Thông tin hồ sơ (metadata) không hợp lệ: {detail}", "Invalid dossier metadata: {detail}"),
-    "MISSING_FILE": ("Thiếu tệp tải lên trong trường “file”.", "No upload in the 'file' field."),
-    "UNAUTHORIZED": ("Thiếu hoặc sai khóa API (X-API-Key).", "Missing or wrong API key (X-API-Key)."),
-}
-
 
 @dataclass(frozen=True)
 class ServiceSettings:
@@ -56,58 +52,32 @@ class ServiceSettings:
     max_files: int = 30                     # per request
     request_seconds: float = 120.0          # then the answer is a `review` verdict, not a hung connection
     api_keys: frozenset[str] = frozenset()  # empty: no key needed (for loopback use)
-
-
-def error(status: int, code: str, **fmt: Any) -> JSONResponse:
-    vi, en = ERRORS[code]
-    return JSONResponse({"error": {"code": code, "message": vi.format(**fmt), "message_en": en.format(**fmt)}},
-                        status_code=status)
-
-
-class UploadLimit:
-    """Refuse a body larger than the limit with 413, from Content-Length or while it streams in."""
-
-    def __init__(self, app: ASGIApp, limit: int) -> None:
-        self.app, self.limit = app, limit
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        declared = dict(scope.get("headers", [])).get(b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.limit:
-            await error(413, "UPLOAD_TOO_LARGE", limit=self.limit)(scope, receive, send)
-            return
-        seen = 0
-
-        async def counted() -> Message:
-            nonlocal seen
-            message = await receive()
-            seen += len(message.get("body", b""))
-            if seen > self.limit:
-                raise _TooLarge
-            return message
-
-        try:
-            await self.app(scope, counted, send)
-        except _TooLarge:
-            await error(413, "UPLOAD_TOO_LARGE", limit=self.limit)(scope, receive, send)
-
-
-class _TooLarge(Exception):
-    pass
+    max_pending: int = 0                    # check requests in progress at once, then 503 (0: 8 per checker)
+    docs: bool = True                       # serve /docs, /redoc and /openapi.json (readable without a key)
+    public_metrics: bool = False            # serve /metrics without a key (e.g. to a scraper on a private network)
 
 
 class CheckerPool:
-    """N isolated checkers lent to worker threads one at a time."""
+    """N isolated checkers lent to worker threads one at a time; at most `max_pending` requests wait."""
 
-    def __init__(self, config: Config, size: int) -> None:
+    def __init__(self, config: Config, size: int, max_pending: int = 0) -> None:
         self.checkers: queue.Queue[Checker] = queue.Queue()
         self.all = [Checker(config, isolate=True) for _ in range(size)]
         for checker in self.all:
             self.checkers.put(checker)
         self.executor = ThreadPoolExecutor(max_workers=size * 2, thread_name_prefix="resultcheck")
         self.versions = self.all[0].versions
+        self.max_pending = max_pending or 8 * size
+        self.pending = 0
+
+    def admit(self) -> None:
+        """Count a check request in, or raise Busy (503) when too many are already in progress."""
+        if self.pending >= self.max_pending:
+            raise Busy
+        self.pending += 1
+
+    def release(self) -> None:
+        self.pending -= 1
 
     def _with_checker(self, work: Callable[[Checker], T]) -> T:
         checker = self.checkers.get()
@@ -130,77 +100,142 @@ class CheckerPool:
         self.executor.shutdown(wait=False, cancel_futures=True)
 
 
+def _openapi(app: FastAPI, secured: bool) -> Callable[[], dict[str, Any]]:
+    def build() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schema = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
+            schema.setdefault("components", {})["securitySchemes"] = api_schema.SECURITY_SCHEMES
+            for path, operations in schema["paths"].items():
+                for operation in operations.values():
+                    if path == "/healthz" or (path == "/metrics" and not secured):
+                        operation.pop("security", None)
+                    else:
+                        operation["security"] = [{"ApiKey": []}]
+            app.openapi_schema = schema
+        return app.openapi_schema
+    return build
+
+
 def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     settings = settings or ServiceSettings()
-    pool = CheckerPool(settings.config, settings.checkers)
-    app = FastAPI(title="resultcheck", version=__version__,
-                  description="Kiểm tra tệp kết quả giải quyết thủ tục hành chính / checks TTHC result files")
-    app.state.pool = pool
-
-    @app.middleware("http")
-    async def require_key(request: Request, call_next):  # type: ignore[no-untyped-def]
-        if settings.api_keys and request.url.path not in ("/healthz",):
-            given = request.headers.get("x-api-key", "")
-            if not any(hmac.compare_digest(given, key) for key in settings.api_keys):
-                return error(401, "UNAUTHORIZED")
-        return await call_next(request)
+    pool = CheckerPool(settings.config, settings.checkers, settings.max_pending)
+    metrics = Metrics()
+    docs = {} if settings.docs else {"docs_url": None, "redoc_url": None, "openapi_url": None}
+    app = FastAPI(title="resultcheck", version=__version__, **docs,  # type: ignore[arg-type]
+                  description="Kiểm tra tệp kết quả giải quyết thủ tục hành chính / checks TTHC result files. "
+                              "Lỗi nào cũng trả về `{\"error\": {\"code\", \"message\", \"message_en\"}}`.")
+    app.state.pool, app.state.metrics = pool, metrics
+    install_errors(app)
+    app.openapi = _openapi(app, not settings.public_metrics)  # type: ignore[method-assign]
+    open_paths = {"/healthz"} | ({"/metrics"} if settings.public_metrics else set())
+    if settings.docs:
+        open_paths |= {"/docs", "/docs/oauth2-redirect", "/redoc", "/openapi.json"}
+    app.add_middleware(RequireKey, keys=settings.api_keys, open_paths=frozenset(open_paths))
+    app.add_middleware(UploadLimit, limit=settings.max_upload_bytes)
+    app.add_middleware(RequestMetrics, metrics=metrics)
+    secured = api_schema.ERROR_RESPONSES
+    auth_only = {401: api_schema.ERROR_RESPONSES[401]}
 
     @app.on_event("shutdown")
     def stop() -> None:
         pool.close()
 
-    @app.get("/healthz")
+    @app.get("/healthz", summary="Liveness: the service answers")
     async def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
-    @app.get("/v1/version")
+    @app.get("/v1/version", summary="Versions of resultcheck, its rules and tools", responses=auth_only)
     async def version() -> dict[str, str]:
         return dict(pool.versions)
 
-    @app.post("/v1/files:check")
+    @app.get("/metrics", summary="Prometheus metrics", response_class=Response, responses={
+        200: {"content": {"text/plain": {"schema": {"type": "string"}}}, "description": "Prometheus text format"},
+        **({} if settings.public_metrics else auth_only)})
+    async def prometheus() -> Response:
+        body, content_type = metrics.exposition()
+        return Response(body, media_type=content_type)
+
+    @app.post("/v1/files:check", summary="Check one result file", response_model=api_schema.FileVerdict,
+              responses=secured, openapi_extra=api_schema.FILE_BODY)
     async def check_file(request: Request) -> JSONResponse:
-        form = await request.form(max_files=settings.max_files + 1)
-        upload = form.get("file")
-        if not isinstance(upload, StarletteUpload):
-            return error(422, "MISSING_FILE")
-        data = await upload.read()
-        name = upload.filename or "upload"
-        verdict = await pool.run(lambda checker: checker.check_file(data, name), settings.request_seconds)
+        pool.admit()
+        try:
+            form = await read_form(request, settings.max_files)
+            if isinstance(form, JSONResponse):
+                return form
+            upload = form.get("file")
+            if not isinstance(upload, StarletteUpload):
+                return error(422, "MISSING_FILE")
+            data = await upload.read()
+            name = upload.filename or "upload"
+            verdict = await pool.run(lambda checker: checker.check_file(data, name), settings.request_seconds)
+        finally:
+            pool.release()
         if verdict is None:
             verdict = _timed_out_file(data, name, settings, pool.versions)
-        return JSONResponse(verdict.to_dict())
+        answer = verdict.to_dict()
+        metrics.observe_file(answer)
+        return JSONResponse(answer)
 
-    @app.post("/v1/dossiers:check")
+    @app.post("/v1/dossiers:check", summary="Check a dossier's result files against its inputs",
+              response_model=api_schema.DossierVerdict, responses=secured, openapi_extra=api_schema.DOSSIER_BODY)
     async def check_dossier(request: Request) -> JSONResponse:
-        form = await request.form(max_files=settings.max_files + 1, max_fields=50)
-        files = [(role, f) for role in ("inputs", "results") for f in form.getlist(role)
-                 if isinstance(f, StarletteUpload)]
-        if len(files) > settings.max_files:
-            return error(413, "TOO_MANY_FILES", limit=settings.max_files)
+        pool.admit()
         try:
-            meta = json.loads(str(form.get("metadata") or "{}"))
-            if not isinstance(meta, dict) or not str(meta.get("dossier_id") or "").strip():
-                raise ValueError("dossier_id is required")
-        except (ValueError, TypeError) as exc:
-            return error(422, "BAD_METADATA", detail=str(exc))
-        folder = Path(tempfile.mkdtemp(prefix="resultcheck-upload-"))  # private (0700), removed below
-        try:
-            attachments: dict[str, list[Attachment]] = {"inputs": [], "results": []}
-            for i, (role, upload) in enumerate(files):
-                name = Path(upload.filename or f"file-{i}").name or f"file-{i}"
-                path = folder / f"{i:03d}"
-                path.write_bytes(await upload.read())
-                attachments[role].append(Attachment(name, path, None, name))
-            dossier = Dossier(str(meta["dossier_id"]), tuple(attachments["inputs"]), tuple(attachments["results"]),
-                              _opt(meta.get("procedure_code")), _opt(meta.get("agency")), _opt(meta.get("field")))
-            verdict = await pool.run(lambda checker: checker.check_dossier(dossier), settings.request_seconds)
-            if verdict is None:
-                verdict = _timed_out_dossier(dossier, settings, pool.versions)
-            return JSONResponse(verdict.to_dict())
+            answer = await _dossier(request, settings, pool)
         finally:
-            await asyncio.get_running_loop().run_in_executor(None, shutil.rmtree, folder, True)
+            pool.release()
+        if isinstance(answer, JSONResponse):
+            return answer
+        metrics.observe_dossier(answer)
+        return JSONResponse(answer)
 
     return app
+
+
+async def _dossier(request: Request, settings: ServiceSettings, pool: CheckerPool) -> dict[str, Any] | JSONResponse:
+    form = await read_form(request, settings.max_files, max_fields=50)
+    if isinstance(form, JSONResponse):
+        return form
+    files = [(role, f) for role in ("inputs", "results") for f in form.getlist(role)]
+    if not all(isinstance(f, StarletteUpload) for _, f in files):
+        return error(422, "BAD_REQUEST", detail="“inputs” và “results” phải là tệp / must be files")
+    if len(files) > settings.max_files:
+        return error(413, "TOO_MANY_FILES", limit=settings.max_files)
+    try:
+        meta = _metadata(form.get("metadata"))
+    except (ValueError, TypeError) as exc:
+        return error(422, "BAD_METADATA", detail=str(exc))
+    folder = Path(tempfile.mkdtemp(prefix="resultcheck-upload-"))  # private (0700), removed below
+    try:
+        attachments: dict[str, list[Attachment]] = {"inputs": [], "results": []}
+        for i, (role, upload) in enumerate(files):
+            name = Path(upload.filename or f"file-{i}").name or f"file-{i}"
+            path = folder / f"{i:03d}"
+            path.write_bytes(await upload.read())
+            attachments[role].append(Attachment(name, path, None, name))
+        dossier = Dossier(str(meta["dossier_id"]), tuple(attachments["inputs"]), tuple(attachments["results"]),
+                          _opt(meta.get("procedure_code")), _opt(meta.get("agency")), _opt(meta.get("field")),
+                          iso_date(meta.get("completed_at")))
+        verdict = await pool.run(lambda checker: checker.check_dossier(dossier), settings.request_seconds)
+        if verdict is None:
+            verdict = _timed_out_dossier(dossier, settings, pool.versions)
+        return verdict.to_dict()
+    finally:
+        await asyncio.get_running_loop().run_in_executor(None, shutil.rmtree, folder, True)
+
+
+def _metadata(raw: Any) -> dict[str, Any]:
+    """The dossier metadata JSON: `dossier_id` a non-blank string, the optional fields strings or null."""
+    meta = json.loads(str(raw or "{}"))
+    if not isinstance(meta, dict):
+        raise ValueError("metadata must be a JSON object")
+    if not isinstance(meta.get("dossier_id"), str) or not meta["dossier_id"].strip():
+        raise ValueError("dossier_id is required (a non-empty string)")
+    for key in ("procedure_code", "agency", "field", "completed_at"):
+        if meta.get(key) is not None and not isinstance(meta[key], str):
+            raise ValueError(f"{key} must be a string or null")
+    return meta
 
 
 def _opt(value: Any) -> str | None:
@@ -218,7 +253,7 @@ def _timed_out_file(data: bytes, name: str, settings: ServiceSettings, versions:
 def _timed_out_dossier(dossier: Dossier, settings: ServiceSettings, versions: dict[str, str]) -> DossierVerdict:
     note = reason("LIMIT_REQUEST_TIME", "service", limit=settings.request_seconds)
     return DossierVerdict(dossier.dossier_id, Status.REVIEW, note.message, (note,), (), versions,
-                          dossier.procedure_code, dossier.agency, dossier.field)
+                          dossier.procedure_code, dossier.agency, dossier.field, completed_at=dossier.completed_at)
 
 
 def is_loopback(host: str) -> bool:
@@ -230,8 +265,23 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+ENV_SWITCHES = {"RESULTCHECK_DOCS": "docs", "RESULTCHECK_PUBLIC_METRICS": "public_metrics"}
+
+
+def from_environment(settings: ServiceSettings, env: Mapping[str, str]) -> ServiceSettings:
+    """Deployment switches from the environment: RESULTCHECK_DOCS=0 turns /docs and /openapi.json off,
+    RESULTCHECK_PUBLIC_METRICS=1 serves /metrics without a key, RESULTCHECK_MAX_PENDING=N bounds waiting checks."""
+    changes: dict[str, Any] = {name: env[var].strip().lower() not in ("0", "false", "no", "off", "")
+                               for var, name in ENV_SWITCHES.items() if var in env}
+    if env.get("RESULTCHECK_MAX_PENDING", "").strip().isdigit():
+        changes["max_pending"] = int(env["RESULTCHECK_MAX_PENDING"])
+    return dataclasses.replace(settings, **changes)
+
+
 def serve(host: str, port: int, settings: ServiceSettings) -> None:
+    import os
+
     import uvicorn
 
-    app = UploadLimit(create_app(settings), settings.max_upload_bytes)
-    uvicorn.run(app, host=host, port=port, log_level="info", timeout_graceful_shutdown=10)
+    settings = from_environment(settings, os.environ)
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info", timeout_graceful_shutdown=10)

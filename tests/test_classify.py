@@ -87,9 +87,10 @@ def test_office_documents_and_rtf(checker) -> None:
         assert checker.check_file(build(application), "don").category is Category.INPUT_COMPONENT, build
 
 
-def test_thin_evidence_is_said_with_low_confidence(checker) -> None:
+def test_content_without_dossier_evidence_is_other_with_low_confidence(checker) -> None:
     verdict = checker.check_file(C.docx_bytes(["Danh sách cán bộ tham gia tập huấn năm 2024."]), "ds.docx")
-    assert verdict.codes[0] == "THIN_EVIDENCE" and verdict.confidence <= 0.55
+    assert verdict.category is Category.OTHER and verdict.codes[0] == "NO_DOSSIER_EVIDENCE"
+    assert verdict.confidence <= 0.55  # a person looks
 
 
 def test_a_scan_whose_text_layer_is_only_a_signature_stamp_is_still_read(checker, gen) -> None:

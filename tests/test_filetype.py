@@ -88,8 +88,70 @@ def test_empty_text_html_audio_and_legacy_office() -> None:
     assert sniff(C.html_page("x")).mime == "text/html"
     assert sniff(C.mp3_like()).kind is Kind.UNSUPPORTED
     assert (sniff(C.ole_word_like()).kind, sniff(C.ole_word_like()).format) == (Kind.DOCUMENT, "doc")
-    encrypted_ooxml = C.ole_word_like()[:512] + "EncryptedPackage".encode("utf-16-le") + bytes(100)
-    assert sniff(encrypted_ooxml).kind is Kind.UNREADABLE
+    encrypted_ooxml = C.ole_file({"EncryptionInfo": bytes(64), "EncryptedPackage": bytes(100)})
+    assert (sniff(encrypted_ooxml).kind, sniff(encrypted_ooxml).format) == (Kind.UNREADABLE, "ooxml-encrypted")
+
+
+def test_a_doc_holding_an_ooxml_package_is_a_document_not_an_archive() -> None:
+    """Modern Word saves drawing shapes of a .doc as an OOXML package inside the compound file."""
+    doc = C.ole_word_like({"1Table": bytes(64), "ObjectPool": C.docx_bytes(["Hình vẽ"])})
+    assert (sniff(doc).kind, sniff(doc).format) == (Kind.DOCUMENT, "doc")
+
+
+def test_legacy_office_kinds_and_damage() -> None:
+    import struct
+
+    fib = bytearray(b"\xec\xa5\xc1\x00" + bytes(508))
+    struct.pack_into("<H", fib, 10, 0x0100)  # fEncrypted
+    assert (sniff(C.ole_file({"WordDocument": bytes(fib)})).format) == "doc-encrypted"
+    assert sniff(C.ole_file({"WordDocument": bytes(fib)})).kind is Kind.UNREADABLE
+    assert (sniff(C.ole_file({"Workbook": b"x"})).kind, sniff(C.ole_file({"Workbook": b"x"})).format) == (
+        Kind.UNSUPPORTED, "xls")
+    assert sniff(C.ole_file({"PowerPoint Document": b"x"})).format == "ppt"
+    assert (sniff(C.ole_word_like()[:1000]).kind, sniff(C.ole_word_like()[:1000]).format) == (
+        Kind.UNREADABLE, "ole-damaged")
+
+
+def test_zip_based_documents_by_mimetype_or_manifest() -> None:
+    manifest = (b'<?xml version="1.0"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:'
+                b'manifest:1.0"><manifest:file-entry manifest:full-path="/" manifest:media-type='
+                b'"application/vnd.oasis.opendocument.text"/></manifest:manifest>')
+    odt_without_mimetype = C.zip_bytes({"META-INF/manifest.xml": manifest, "content.xml": b"<x/>"})
+    assert (sniff(odt_without_mimetype).kind, sniff(odt_without_mimetype).format) == (Kind.DOCUMENT, "odt")
+    for mimetype, fmt in ((b"application/epub+zip", "epub"), (b"application/hwp+zip", "hwpx")):
+        book = C.zip_bytes({"mimetype": mimetype, "content.opf": b"<x/>"})
+        assert (sniff(book).kind, sniff(book).format) == (Kind.UNSUPPORTED, fmt)
+
+
+@pytest.mark.parametrize(("data", "fmt"), [
+    (b"RE~^" + bytes(60), "rar1"),
+    (b"xar!\x00\x1c\x00\x01" + bytes(60), "xar"),
+    (b"\x60\xea" + bytes(60), "arj"),
+    (bytes(7) + b"**ACE**" + bytes(60), "ace"),
+    (b"\x1f\x00-lh5-" + bytes(60), "lzh"),
+])
+def test_more_archive_signatures(data: bytes, fmt: str) -> None:
+    assert (sniff(data).kind, sniff(data).format) == (Kind.ARCHIVE, fmt)
+
+
+def test_self_extracting_executables_are_archives() -> None:
+    stub = b"MZ" + bytes(4000)
+    rar_sfx = sniff(stub + C.rar5_bytes({"kq.pdf": b"%PDF-1.4"}))
+    assert (rar_sfx.kind, rar_sfx.format) == (Kind.ARCHIVE, "rar5") or (rar_sfx.kind, rar_sfx.format) == (
+        Kind.ARCHIVE, "rar")
+    assert sniff(stub + C.seven_zip_bytes({"kq.pdf": b"%PDF-1.4"})).note.startswith("sfx")
+    zip_sfx = sniff(stub + C.zip_bytes(INNER))
+    assert (zip_sfx.kind, zip_sfx.note) == (Kind.ARCHIVE, "sfx")
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    ("ho-so.7z.002", ("7z", 2)), ("ho-so.zip.001", ("zip", 1)), ("ho-so.part3.rar", ("rar", 3)),
+    ("ho-so.z01", ("zip", 1)), ("ho-so.r00", ("rar", 2)), ("ho-so.pdf", None), ("ket-qua-2.pdf", None),
+])
+def test_split_volume_names(name: str, expected) -> None:
+    from resultcheck.detectors.filetype import split_volume
+
+    assert split_volume(name) == expected
 
 
 def test_name_is_never_consulted(pdf: bytes) -> None:

@@ -159,6 +159,20 @@ def test_broken_xref_is_repaired(isolated) -> None:
                b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
     verdict = judged(isolated, minimal_pdf(objects, broken_xref=True), "xref.pdf")
     assert verdict.category is not Category.UNREADABLE and "CONTENT_TEXT_LAYER" in verdict.codes
+    # read through repair: said so, and never confident (a person looks)
+    assert verdict.codes[0] == "PDF_DAMAGED" and verdict.confidence < 0.7
+    assert "PDF_DAMAGED" not in judged(isolated, minimal_pdf(objects), "ok.pdf").codes
+
+
+def test_a_page_tree_other_readers_see_as_empty_is_damaged(isolated) -> None:
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+               b"<< /Type /Page /MediaBox [0 0 595 842] >>"]  # no /Parent, odd but readable
+    assert "PDF_DAMAGED" not in judged(isolated, minimal_pdf(objects), "ok.pdf").codes
+    lying = minimal_pdf([b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [] /Count 3 >>",
+                         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>"])
+    verdict = judged(isolated, lying, "lying.pdf")
+    assert verdict.category is Category.UNREADABLE or (
+        "PDF_DAMAGED" in verdict.codes and verdict.confidence < 0.7), verdict.codes
 
 
 def test_javascript_and_launch_actions_are_never_run(isolated, tmp_path) -> None:

@@ -41,9 +41,46 @@ def test_ocr_errors_and_missing_tone_marks_still_match(lexicon) -> None:
 
 def test_number_and_symbol_of_issued_documents(lexicon) -> None:
     assert "SO_KY_HIEU_QD" in cues(lexicon, ["Số: 125/QĐ-UBND"])
-    assert "SO_KY_HIEU_QD" in cues(lexicon, ["Số:  15 / 2024 / QĐ-UBND"])
     assert "SO_KY_HIEU_CONG_VAN" in cues(lexicon, ["Số: 245/UBND-TNMT"])
     assert not {"SO_KY_HIEU_QD", "SO_KY_HIEU_CONG_VAN"} & cues(lexicon, ["Số: 12/2024/HĐ"])
+    # a handwritten number that OCR cannot read, or a number left blank in a draft
+    assert "SO_KY_HIEU_CONG_VAN" in cues(lexicon, ["Số: /CV-PA83"])
+    assert "SO_KY_HIEU_QD" in cues(lexicon, ["Số: ......../QĐ-UBND"])
+
+
+def test_numbers_with_a_year_are_normative_documents(lexicon) -> None:
+    """Decree 30: only normative legal texts carry the year in their number."""
+    for number in ("Số:  15 / 2024 / QĐ-UBND", "Số: 30/2020/NĐ-CP", "Luật số: 45/2013/QH13", "Số: 01/VBHN-BTP"):
+        found = cues(lexicon, [number])
+        assert "NORMATIVE_NUMBER" in found and not {"SO_KY_HIEU_QD", "SO_KY_HIEU_CONG_VAN"} & found, number
+
+
+def test_normative_publication_and_titles(lexicon) -> None:
+    assert "NORMATIVE_TITLE" in cues(lexicon, ["NGHỊ ĐỊNH"])
+    assert "NORMATIVE_TITLE" in cues(lexicon, ["THÔNG TƯ"])
+    assert "NORMATIVE_PUBLICATION" in cues(lexicon, [], ["- Công báo;"])
+    assert "NORMATIVE_PUBLICATION" in cues(lexicon, [], ["TM. CHÍNH PHỦ"])
+    assert "NORMATIVE_PUBLICATION" in cues(lexicon, [], ["- VPCP: BTCN, các Vụ, Cục, Công báo;"])
+    assert "NORMATIVE_PUBLICATION" not in cues(lexicon, [], ["- Lưu: VT, TNMT."])
+    assert "NORMATIVE_DISTRIBUTION" in cues(lexicon, [], ["- Thủ tướng, các Phó Thủ tướng Chính phủ;"])
+
+
+def test_issuers_lead_the_page(lexicon) -> None:
+    assert "STATE_ISSUER" in cues(lexicon, ["ỦY BAN NHÂN DÂN", "HUYỆN BA BỂ"])
+    assert "STATE_ISSUER" in cues(lexicon, ["SỞ TƯ PHÁP"])
+    assert "STATE_ISSUER" not in cues(lexicon, ["SỐ: 12/QĐ-UBND"])
+    assert "STATE_ISSUER" not in cues(lexicon, ["Kính gửi: Ủy ban nhân dân xã Quảng Khê"])
+    assert "COMPANY_ISSUER" in cues(lexicon, ["CÔNG TY TNHH AN PHÁT"])
+    # the company named further down a certificate is not its issuer
+    assert "COMPANY_ISSUER" not in cues(lexicon, ["SỞ KẾ HOẠCH VÀ ĐẦU TƯ", "PHÒNG ĐĂNG KÝ KINH DOANH",
+                                                  "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
+                                                  "CÔNG TY CỔ PHẦN AN PHÁT"])
+
+
+def test_processing_documents_and_certificate_pages(lexicon) -> None:
+    assert {"TO_TRINH", "TO_TRINH_NUMBER"} <= cues(lexicon, ["Số: 514/TTr-SNV", "TỜ TRÌNH"])
+    assert "SO_KY_HIEU_CONG_VAN" not in cues(lexicon, ["Số: 514/TTr-SNV"])
+    assert "GCN_PAGE" in cues(lexicon, [], ["IV. Những thay đổi sau khi cấp Giấy chứng nhận"])
 
 
 def test_signing_block_only_counts_in_the_signing_zone(lexicon) -> None:

@@ -41,8 +41,8 @@ def test_signatures_text_and_small_red_marks_are_not_seals() -> None:
         assert find_seals(image, DPI / 25.4) == ()
 
 
-@pytest.fixture(scope="module")
-def signed_pdf(tmp_path_factory) -> bytes:
+def _signed(common_name: str, organisation: str | None, lines: list[str], folder) -> bytes:
+    """A PDF really signed (pyhanko) with a self-made certificate of this subject."""
     from cryptography import x509
     from cryptography.hazmat.primitives import hashes, serialization
     from cryptography.hazmat.primitives.asymmetric import rsa
@@ -51,27 +51,41 @@ def signed_pdf(tmp_path_factory) -> bytes:
     from pyhanko.sign import signers
 
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Nguyễn Văn An"),
-                      x509.NameAttribute(NameOID.ORGANIZATION_NAME, "UBND huyện Ba Bể")])
+    attributes = [x509.NameAttribute(NameOID.COMMON_NAME, common_name)]
+    if organisation:
+        attributes.append(x509.NameAttribute(NameOID.ORGANIZATION_NAME, organisation))
+    name = x509.Name(attributes)
     now = datetime.datetime.now(datetime.timezone.utc)
     cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
             .serial_number(1).not_valid_before(now).not_valid_after(now + datetime.timedelta(days=30))
             .sign(key, hashes.SHA256()))
-    folder = tmp_path_factory.mktemp("pki")
     (folder / "key.pem").write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                                                        serialization.NoEncryption()))
     (folder / "cert.pem").write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    pdf = pdf_pages([layout_lines([Line("Văn bản điện tử", size=14)], "dejavu-serif")])
+    pdf = pdf_pages([layout_lines([Line(text, size=12) for text in lines], "dejavu-serif")])
     signer = signers.SimpleSigner.load(str(folder / "key.pem"), str(folder / "cert.pem"))
     out = signers.sign_pdf(IncrementalPdfFileWriter(io.BytesIO(pdf)),
                            signers.PdfSignatureMetadata(field_name="Signature1"), signer=signer)
     return out.getvalue()
 
 
+@pytest.fixture(scope="module")
+def signed_pdf(tmp_path_factory) -> bytes:
+    """An official of a state body signs a page that shows no structure of an issued document."""
+    return _signed("Nguyễn Văn An", "UBND huyện Ba Bể", ["Văn bản điện tử"], tmp_path_factory.mktemp("pki"))
+
+
 def test_an_embedded_signature_is_found_with_its_signer(signed_pdf: bytes) -> None:
     signatures = find_signatures(signed_pdf)
     assert len(signatures) == 1
     assert "Nguyễn Văn An" in signatures[0].signer and signatures[0].sub_filter
+    assert signatures[0].organisation  # the certificate names a state body
+
+
+def test_a_person_or_company_certificate_is_not_an_organisation(tmp_path) -> None:
+    for common, organisation in (("John Smith", None), ("Trần Thị Bình", "CÔNG TY TNHH AN PHÁT")):
+        [found] = find_signatures(_signed(common, organisation, ["Form"], tmp_path))
+        assert not found.organisation and common in found.signer
 
 
 def test_unsigned_and_damaged_pdfs_have_no_signature() -> None:
@@ -79,11 +93,19 @@ def test_unsigned_and_damaged_pdfs_have_no_signature() -> None:
     assert find_signatures(b"%PDF-1.7 /ByteRange [0 1 2 3] garbage") == ()
 
 
-def test_the_checker_reports_the_signature_and_never_rewrites(checker, signed_pdf: bytes, tmp_path) -> None:
+def test_a_signature_alone_never_makes_a_result(checker, signed_pdf: bytes, tmp_path) -> None:
     path = tmp_path / "signed.pdf"
     path.write_bytes(signed_pdf)
     verdict = checker.check_file(path)
-    assert "DIGITAL_SIGNATURE" in verdict.codes
-    assert "Nguyễn Văn An" in next(r.message for r in verdict.reasons if r.code == "DIGITAL_SIGNATURE")
-    assert path.read_bytes() == signed_pdf
-    assert verdict.category in (Category.RESULT, Category.INPUT_COMPONENT)
+    assert "DIGITAL_SIGNATURE_ORGANISATION" in verdict.codes
+    assert "Nguyễn Văn An" in next(r.message for r in verdict.reasons if r.code == "DIGITAL_SIGNATURE_ORGANISATION")
+    assert path.read_bytes() == signed_pdf  # read, never rewritten
+    assert verdict.category is not Category.RESULT or verdict.confidence < 0.7
+
+
+def test_a_foreign_form_signed_by_a_person_is_not_a_result(checker, tmp_path) -> None:
+    data = _signed("John Smith", None, ["APPLICATION FOR A LIBRARY CARD", "Name of applicant: ____________",
+                                        "Address: ________________", "I declare that the information above is true.",
+                                        "Signature of the applicant and the date of this application form."], tmp_path)
+    verdict = checker.check_file(data, "signed-form.pdf")
+    assert "DIGITAL_SIGNATURE" in verdict.codes and verdict.category is Category.OTHER

@@ -1,0 +1,204 @@
+"""The decision: typed evidence about a file's content → category, confidence, summary reason.
+
+Pure functions, no I/O: every threshold comes from the versioned `[classify]` section of
+rules.toml, so a change of policy changes the rules version stamped into verdicts.
+
+Order of the questions, most specific first:
+  1. a one-stop process form                      → input_component (PROCESS_FORM)
+  2. a normative legal text (Luật, Nghị định…)    → other (NORMATIVE_DOCUMENT)
+  3. a private company's letter                    → other (PRIVATE_ISSUER), unless it is an input
+  4. result evidence against input evidence        → result / input_component, confidence from the margin
+  5. nothing either way: a picture, a foreign or unrelated text → other; a Vietnamese
+     administrative paper that says too little → the likelier side, below 0.7 (a person looks)
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+from .detectors.drawing import PageLook
+from .detectors.keywords import KeywordEvidence
+from .detectors.language import LanguageEvidence
+from .models import Category
+
+
+@dataclass(frozen=True, slots=True)
+class Signer:
+    """An embedded PDF signature: who signed, and whether the certificate names an organisation."""
+
+    name: str | None
+    organisation: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """What the detectors found on the decisive page of a file (and file-wide signatures)."""
+
+    keywords: KeywordEvidence
+    language: LanguageEvidence = LanguageEvidence(0, 0.0, False)
+    seals: int = 0
+    signers: tuple[Signer, ...] = ()
+    look: PageLook | None = None          # only for pages with too few words to read
+    ocr_exhausted: bool = False           # the file's OCR time ran out
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    category: Category
+    confidence: float
+    summary: str                          # a reason code of messages.MESSAGES
+    summary_fields: dict[str, Any] = field(default_factory=dict)
+    document_type: str | None = None
+    labels: tuple[str, ...] = ()          # what was seen, for the summary message
+
+
+@dataclass(frozen=True, slots=True)
+class Weights:
+    """The result and input scores of one page, with the non-keyword evidence folded in."""
+
+    for_result: float
+    against: float
+    seal: float
+    signature: float
+    drawing: float
+
+    @property
+    def margin(self) -> float:
+        return self.for_result - self.against
+
+
+def weigh(evidence: Evidence, rules: dict[str, Any]) -> Weights:
+    """Keyword scores plus seals, signatures and drawing structure.
+
+    A seal or an organisation's signature only supports an issued document's structure; a
+    person's signature proves nothing (citizens sign online applications too).
+    """
+    kw = evidence.keywords
+    structured = kw.result > 0
+    seal = rules["seal_weight"] if evidence.seals and structured else 0.0
+    signature = 0.0
+    if any(s.organisation for s in evidence.signers) and structured:
+        signature = rules["organisation_signature_weight"]
+    drawing = rules["drawing_weight"] if evidence.look is not None and evidence.look.is_drawing(rules) else 0.0
+    return Weights(kw.result + seal + signature, kw.against + drawing, seal, signature, drawing)
+
+
+def confidence_from_margin(margin: float, rules: dict[str, Any]) -> float:
+    """Logistic in the margin: 0.5 at 0, 0.9 at `confident_margin`, never above `max_confidence`."""
+    k = math.log(9) / rules["confident_margin"]
+    return min(rules["max_confidence"], 1 / (1 + math.exp(-k * abs(margin))))
+
+
+def settled(keywords: KeywordEvidence, rules: dict[str, Any]) -> bool:
+    """Title-zone evidence this one-sided needs no full-page OCR."""
+    margin = rules["settle_margin"]
+    strongest = max(keywords.result, keywords.against, keywords.score("normative"))
+    return strongest >= margin and abs(keywords.result - keywords.against) >= margin
+
+
+def leans_result(evidence: Evidence, rules: dict[str, Any], *, first_page: bool = True) -> bool:
+    """This page is (probably) the result: later pages of a merged file need not be read.
+
+    A later page counts only where a document starts on it (a type name, an issuing number,
+    an issuer in its title zone): the last page of a submission carries "Nơi nhận" too."""
+    kw = evidence.keywords
+    if not first_page and not any(h.cue.side == "result" and h.cue.zone in ("head", "title") for h in kw.hits):
+        return False
+    return weigh(evidence, rules).margin > 0 and not _normative(kw, rules)
+
+
+def _normative(kw: KeywordEvidence, rules: dict[str, Any]) -> bool:
+    """Published law: strong normative cues, not outweighed by a result's type name or by an
+    input's evidence (blank forms cite the circular that issued them)."""
+    strength = kw.score("normative")
+    return strength >= rules["normative_min"] and strength >= kw.result_type_weight and strength > kw.against
+
+
+def administrative(evidence: Evidence, rules: dict[str, Any]) -> bool:
+    """Recognisably a Vietnamese administrative paper: its header, administrative vocabulary,
+    or any cue of either side."""
+    kw = evidence.keywords
+    return (kw.header_read or kw.result > 0 or kw.against > 0 or kw.score("private") > 0
+            or any(h.cue.side == "admin" for h in kw.hits))
+
+
+def decide(evidence: Evidence, rules: dict[str, Any]) -> Decision:
+    w = weigh(evidence, rules)
+    decision = _category(evidence, w, rules)
+    if evidence.ocr_exhausted:
+        decision = _capped(decision, rules["ocr_exhausted_cap"])
+    return decision
+
+
+def _category(evidence: Evidence, w: Weights, rules: dict[str, Any]) -> Decision:
+    kw = evidence.keywords
+    process, inputs = kw.score("process"), kw.score("input")
+    if process > 0 and process >= inputs and w.against > w.for_result:
+        return _side(Category.INPUT_COMPONENT, "PROCESS_FORM", w, kw, rules)
+    if _normative(kw, rules):
+        strength = kw.score("normative")
+        confidence = rules["normative_confidence"] if strength >= rules["normative_sure"] else rules["cap_unsure"]
+        return Decision(Category.OTHER, confidence, "NORMATIVE_DOCUMENT", {"found": ", ".join(kw.labels(("normative",)))},
+                        kw.document_type("normative"), tuple(kw.labels(("normative",))))
+    if kw.score("private") > 0 and w.against < rules["thin_evidence"]:
+        return Decision(Category.OTHER, rules["private_confidence"], "PRIVATE_ISSUER",
+                        {"found": ", ".join(kw.labels(("private",)))}, None, tuple(kw.labels(("private",))))
+    total = w.for_result + w.against
+    if total >= rules["thin_evidence"]:
+        return _weighed(evidence, w, rules)
+    return _little_evidence(evidence, w, rules)
+
+
+def _weighed(evidence: Evidence, w: Weights, rules: dict[str, Any]) -> Decision:
+    kw = evidence.keywords
+    category = Category.RESULT if w.margin >= 0 else Category.INPUT_COMPONENT
+    weaker, stronger = sorted((w.for_result, w.against))
+    if weaker >= rules["conflict_share"] * stronger and weaker >= rules["conflict_min"]:
+        decision = _side(category, "CONFLICTING_EVIDENCE", w, kw, rules)
+        return _capped(decision, rules["cap_conflicting"])
+    return _side(category, "RESULT_EVIDENCE" if category is Category.RESULT else "INPUT_EVIDENCE", w, kw, rules)
+
+
+def _little_evidence(evidence: Evidence, w: Weights, rules: dict[str, Any]) -> Decision:
+    """Too little to weigh: a picture, a foreign or unrelated text, or a paper that says too little."""
+    kw, language, look = evidence.keywords, evidence.language, evidence.look
+    if administrative(evidence, rules):
+        if kw.header_read and kw.result == 0 and w.against == 0:
+            # a legible national motto with no issued document's structure: a list, a plan…
+            return Decision(Category.INPUT_COMPONENT, rules["cap_thin"], "NO_RESULT_STRUCTURE")
+        category = Category.RESULT if w.margin >= 0 else Category.INPUT_COMPONENT
+        return _capped(_side(category, "THIN_EVIDENCE", w, kw, rules), rules["cap_thin"])
+    if look is not None and look.is_picture(rules):  # looked at only when few words were read
+        sure = look.paper_share < rules["picture_sure_paper_share"]
+        return Decision(Category.OTHER, rules["picture_confidence"] if sure else rules["cap_unsure"], "PICTURE",
+                        {"paper": round(100 * look.paper_share), "colour": round(look.colourfulness)}, "hinh_anh")
+    if language.words >= rules["foreign_min_words"] and language.vietnamese < rules["vietnamese_min_share"]:
+        sure = language.words >= rules["foreign_sure_words"]
+        return Decision(Category.OTHER, rules["foreign_confidence"] if sure else rules["cap_unsure"],
+                        "FOREIGN_DOCUMENT", {"words": language.words, "share": round(100 * language.vietnamese)})
+    return Decision(Category.OTHER, rules["cap_thin"], "NO_DOSSIER_EVIDENCE", {"words": language.words})
+
+
+def _side(category: Category, code: str, w: Weights, kw: KeywordEvidence, rules: dict[str, Any]) -> Decision:
+    side = "result" if category is Category.RESULT else "input"
+    labels = kw.labels(("result",) if side == "result" else ("input", "process"))
+    if side == "result":
+        labels += ["có dấu đỏ"] * bool(w.seal) + ["có chữ ký số của cơ quan, tổ chức"] * bool(w.signature)
+    elif w.drawing:
+        labels.append("bản vẽ kỹ thuật (khung, nét thẳng dài trên nền giấy)")
+    fields: dict[str, Any] = {"found": ", ".join(labels) or "không tìm thấy dấu hiệu nào"}
+    if code == "CONFLICTING_EVIDENCE":
+        fields = {"result": round(w.for_result, 1), "input": round(w.against, 1)}
+    document_type = kw.document_type(side)
+    if document_type is None and w.drawing and side == "input":
+        document_type = "ban_ve"
+    return Decision(category, round(confidence_from_margin(w.margin, rules), 3), code, fields, document_type,
+                    tuple(labels))
+
+
+def _capped(decision: Decision, cap: float) -> Decision:
+    from dataclasses import replace
+
+    return replace(decision, confidence=min(decision.confidence, cap))

@@ -1,0 +1,108 @@
+"""The failure classes found on files nobody here made (issue 12), one explicit case each, end to end.
+
+Pictures, foreign texts, normative legal texts, company letters, icons, legacy Word files with
+an OOXML package inside, self-extracting and split archives: none is a result, and none is
+an input component drawing.
+"""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from fixtures import containers as C
+from fixtures.layout import Line, layout_lines, pdf_pages
+from resultcheck import Category
+
+
+def text_pdf(lines: list[str], size: int = 13) -> bytes:
+    return pdf_pages([layout_lines([Line(text, size=size) for text in lines], "dejavu-serif")])
+
+
+def jpeg(array: np.ndarray, dpi: int = 150) -> bytes:
+    buf = io.BytesIO()
+    Image.fromarray(array).save(buf, "JPEG", quality=85, dpi=(dpi, dpi))
+    return buf.getvalue()
+
+
+def synthetic_photo(seed: int = 3) -> np.ndarray:
+    """Smooth colourful fields and texture, like a photo: no paper, no strokes, no text."""
+    rng = np.random.default_rng(seed)
+    small = rng.integers(0, 255, (12, 9, 3)).astype(np.uint8)
+    fields = np.asarray(Image.fromarray(small).resize((1240, 1654), Image.Resampling.BICUBIC), dtype=np.float32)
+    texture = rng.normal(0, 18, fields.shape[:2])[..., None]
+    return np.clip(fields + texture, 0, 255).astype(np.uint8)
+
+
+def test_a_photo_is_other_not_a_drawing_and_not_blank(checker) -> None:
+    verdict = checker.check_file(jpeg(synthetic_photo()), "anh-chup.jpg")
+    assert verdict.category is Category.OTHER and verdict.reasons[0].code == "PICTURE"
+    assert verdict.document_type == "hinh_anh" and "CONTENT_PICTURE" in verdict.codes  # never blank
+
+
+def test_an_icon_is_too_small_to_be_a_page(checker) -> None:
+    icon = np.full((48, 48, 3), 255, np.uint8)
+    icon[10:38, 10:38] = (200, 30, 30)
+    verdict = checker.check_file(jpeg(icon), "icon.jpg")
+    assert (verdict.category, verdict.codes[0]) == (Category.OTHER, "IMAGE_TOO_SMALL")
+
+
+def test_an_english_page_is_foreign_other(checker) -> None:
+    lines = ["QUARTERLY REPORT OF THE LIBRARY COMMITTEE"] + [
+        "The committee met on the third Tuesday of each month to review acquisitions, opening hours and "
+        "the budget for the coming year."] * 8
+    verdict = checker.check_file(text_pdf(lines), "report.pdf")
+    assert (verdict.category, verdict.codes[0]) == (Category.OTHER, "FOREIGN_DOCUMENT")
+    assert verdict.confidence >= 0.7
+
+
+def test_a_decree_is_a_normative_text_not_a_result(checker) -> None:
+    lines = ["CHÍNH PHỦ", "Số: 15/2020/NĐ-CP", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
+             "NGHỊ ĐỊNH", "Quy định xử phạt vi phạm hành chính trong lĩnh vực bưu chính",
+             "Căn cứ Luật Tổ chức Chính phủ ngày 19 tháng 6 năm 2015;", "Chính phủ ban hành Nghị định quy định xử phạt.",
+             "Điều 1. Phạm vi điều chỉnh", "Nghị định này có hiệu lực thi hành kể từ ngày 15 tháng 4 năm 2020.",
+             "Nơi nhận:", "- Ban Bí thư Trung ương Đảng;", "- VPCP: BTCN, Công báo;", "- Lưu: VT, KGVX.",
+             "TM. CHÍNH PHỦ", "THỦ TƯỚNG"]
+    verdict = checker.check_file(text_pdf(lines), "nghi-dinh.pdf")
+    assert (verdict.category, verdict.codes[0]) == (Category.OTHER, "NORMATIVE_DOCUMENT")
+    assert verdict.confidence >= 0.9
+
+
+def test_a_company_notice_in_official_layout_is_not_a_result(checker) -> None:
+    lines = ["CÔNG TY CỔ PHẦN XÂY DỰNG AN PHÁT", "Số: 25/TB-AP", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+             "Độc lập - Tự do - Hạnh phúc", "THÔNG BÁO", "Về việc nghỉ lễ Quốc khánh năm 2025",
+             "Công ty thông báo lịch nghỉ lễ đến toàn thể cán bộ, nhân viên như sau.",
+             "Nơi nhận:", "- Các phòng ban;", "- Lưu: VT.", "GIÁM ĐỐC"]
+    verdict = checker.check_file(text_pdf(lines), "thong-bao-cong-ty.pdf")
+    assert (verdict.category, verdict.codes[0]) == (Category.OTHER, "PRIVATE_ISSUER")
+
+
+def test_a_legacy_font_text_layer_is_read_by_ocr_not_trusted(checker) -> None:
+    tcvn3 = "Céng hoµ x· héi chñ nghÜa ViÖt Nam §éc lËp - Tù do - H¹nh phóc QuyÕt ®Þnh vÒ viÖc cÊp giÊy phÐp"
+    verdict = checker.check_file(text_pdf([tcvn3] * 12, size=10), "tcvn3.pdf")
+    assert "OCR_USED" in verdict.codes
+
+
+def test_a_doc_with_an_embedded_ooxml_package_is_never_an_archive(checker) -> None:
+    doc = C.ole_word_like({"1Table": bytes(64), "ObjectPool": C.docx_bytes(["Hình vẽ sơ đồ"])})
+    verdict = checker.check_file(doc, "to-khai.doc")
+    assert verdict.category is not Category.ARCHIVE and verdict.mime == "application/msword"
+
+
+@pytest.mark.parametrize(("data", "name", "code"), [
+    (b"MZ" + bytes(3000) + C.rar5_bytes({"kq.pdf": b"x"}), "ho-so.exe", "ARCHIVE_SFX"),
+    (b"MZ" + bytes(3000) + C.zip_bytes({"kq.pdf": b"x"}), "ho-so.exe", "ARCHIVE_SFX"),
+    (np.random.default_rng(1).bytes(8000), "ho-so.7z.002", "ARCHIVE_VOLUME"),  # compressed data: no signature
+    (np.random.default_rng(2).bytes(8000), "ho-so.part2.rar", "ARCHIVE_VOLUME"),
+])
+def test_self_extracting_and_split_archives(checker, data: bytes, name: str, code: str) -> None:
+    verdict = checker.check_file(data, name)
+    assert verdict.category is Category.ARCHIVE and code in verdict.codes, verdict.codes
+
+
+def test_a_volume_name_does_not_turn_a_document_into_an_archive(checker) -> None:
+    verdict = checker.check_file(text_pdf(["QUYẾT ĐỊNH"]), "quyet-dinh.part2.rar")
+    assert verdict.category is not Category.ARCHIVE
