@@ -345,18 +345,29 @@ def write_csv(jsonl: Path, target: Path) -> None:
     buf = io.StringIO()
     writer = csv.DictWriter(buf, CSV_FIELDS)
     writer.writeheader()
-    with jsonl.open(encoding="utf-8") as fh:
+    with jsonl.open(encoding="utf-8", errors="replace") as fh:
         for line in fh:
-            d = json.loads(line)
-            files = d.get("files", [])
+            d = _dossier_line(line)
+            if d is None:
+                continue  # not written by a scan (an edited file): the CSV shows the dossier lines only
+            files = [f for f in d.get("files") or [] if isinstance(f, dict)]
             writer.writerow({
                 "dossier_id": d["dossier_id"], "status": d["status"], "summary": d["summary"],
                 "agency": d.get("agency") or "", "field": d.get("field") or "",
                 "procedure_code": d.get("procedure_code") or "", "results": len(files),
-                "categories": "; ".join(f"{f['name']}: {f['category']}" for f in files),
-                "duplicate_of": "; ".join(f["duplicate_of"] for f in files if f.get("duplicate_of")),
+                "categories": "; ".join(f"{f.get('name')}: {f.get('category')}" for f in files),
+                "duplicate_of": "; ".join(str(f["duplicate_of"]) for f in files if f.get("duplicate_of")),
                 "elapsed_ms": d.get("elapsed_ms", 0),
             })
     tmp = target.with_suffix(target.suffix + ".tmp")
     tmp.write_text("\ufeff" + buf.getvalue(), encoding="utf-8")
     os.replace(tmp, target)
+
+
+def _dossier_line(line: str) -> dict[str, Any] | None:
+    try:
+        d = json.loads(line)
+    except json.JSONDecodeError:
+        return None
+    ok = isinstance(d, dict) and all(k in d for k in ("dossier_id", "status", "summary"))
+    return d if ok and isinstance(d.get("files", []), list) else None

@@ -190,3 +190,14 @@ def test_missing_path_given_directly_is_still_misuse(plain, tmp_path) -> None:
 def test_unknown_limit_is_a_config_error() -> None:
     with pytest.raises(ConfigError, match="bogus"):
         Config().with_limits(bogus=1)
+
+
+def test_csv_skips_lines_that_are_not_dossier_verdicts(tmp_path) -> None:
+    from resultcheck.scan import write_csv
+
+    jsonl = tmp_path / "v.jsonl"
+    jsonl.write_text('{"dossier_id": "A", "status": "pass", "summary": "s", "files": [{"name": "kq", '
+                     '"category": "result"}]}\n[1]\n{torn\n{"dossier_id": "B"}\n', encoding="utf-8")
+    write_csv(jsonl, tmp_path / "v.csv")
+    rows = (tmp_path / "v.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert len(rows) == 2 and rows[1].startswith("A,pass,s")
