@@ -38,20 +38,25 @@ log = logging.getLogger("resultcheck.isolation")
 START_SECONDS = 120
 
 
-def _serve(fd: int, parent_pid: int) -> None:
+def _serve(fd: int, parent_pid: int, from_main_thread: bool = True) -> None:
     """Entry point of the child interpreter (see IsolatedChecker._start)."""
     conn = Connection(fd)
-    _child(conn, conn.recv(), parent_pid)
+    _child(conn, conn.recv(), parent_pid, from_main_thread)
 
 
-def _child(conn: Connection, config: Config, parent_pid: int | None = None) -> None:
+def _child(conn: Connection, config: Config, parent_pid: int | None = None, from_main_thread: bool = True) -> None:
     import resource
 
     from .dossier import fingerprint
-    from .lifeline import die_with_parent
+    from .lifeline import die_with_parent, watch_parent
     from .pipeline import Checker
 
-    die_with_parent(parent_pid)  # never outlive the process that waits for the verdicts
+    # Never outlive the process that waits for the verdicts. The kernel's death signal follows
+    # the *thread* that started us, so it is asked for only when that was the main thread.
+    if from_main_thread:
+        die_with_parent(parent_pid)
+    if parent_pid is not None:
+        watch_parent(parent_pid)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     limit = config.limits.max_memory_bytes
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))  # inherited by tesseract too
@@ -105,8 +110,9 @@ class IsolatedChecker:
     def _start(self) -> None:
         ours, theirs = socket.socketpair()
         home = str(Path(__file__).resolve().parent.parent)  # where this resultcheck is importable from
+        main = threading.current_thread() is threading.main_thread()
         code = (f"import sys; sys.path.append({home!r}); from resultcheck.isolation import _serve; "
-                f"_serve({theirs.fileno()}, {os.getpid()})")
+                f"_serve({theirs.fileno()}, {os.getpid()}, {main})")
         try:
             self._process = subprocess.Popen([sys.executable, "-c", code], pass_fds=(theirs.fileno(),),
                                              stdin=subprocess.DEVNULL)

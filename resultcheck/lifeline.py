@@ -2,7 +2,8 @@
 or parser process behind, holding memory and the output files.
 
 Linux: prctl(PR_SET_PDEATHSIG, SIGKILL) makes the kernel kill the child when the thread
-that started it exits. Elsewhere this is a no-op and the parent's own cleanup must do.
+that started it exits (so only for children started by a main thread); a watchdog thread
+that notices the parent gone (re-parenting changes getppid) covers the other cases.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import ctypes
 import os
 import signal
 import sys
+import threading
 
 PR_SET_PDEATHSIG = 1
 
@@ -30,3 +32,15 @@ def die_with_parent(parent_pid: int | None = None) -> bool:
     if parent_pid is not None and os.getppid() != parent_pid:
         os._exit(1)  # orphaned already: nobody is waiting for this process's work
     return armed
+
+
+def watch_parent(parent_pid: int, every: float = 0.5) -> threading.Thread:
+    """A daemon thread that ends this process within `every` seconds of its parent's death."""
+    def watch() -> None:
+        while os.getppid() == parent_pid:
+            threading.Event().wait(every)
+        os._exit(1)
+
+    thread = threading.Thread(target=watch, name="resultcheck-watch-parent", daemon=True)
+    thread.start()
+    return thread

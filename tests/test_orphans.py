@@ -81,3 +81,23 @@ def test_scan_killed_leaves_no_process_and_resumes_exactly(manifest, tmp_path, s
     assert resumed.returncode == 0, resumed.stderr
     done = ids(out)
     assert len(done) == len(set(done)) == 16
+
+
+def test_parser_started_from_a_thread_dies_with_its_process(tmp_path) -> None:
+    """The HTTP service starts parsers from worker threads: the kernel's death signal follows the
+    thread, so a watchdog in the parser must notice the parent's death instead."""
+    code = ("import sys, threading; from resultcheck import Checker, Config; c = Checker(Config(ocr=False)); "
+            "t = threading.Thread(target=lambda: c.check_file(sys.argv[1])); t.start(); t.join(); "
+            "print(c._isolated._process.pid, flush=True); sys.stdin.read()")
+    sample = Path(__file__).resolve().parent.parent / "fixtures" / "samples" / "result" / "decision-sample-text_pdf.pdf"
+    proc = subprocess.Popen([sys.executable, "-c", code, str(sample)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            env=ENV, start_new_session=True)
+    try:
+        parser = int(proc.stdout.readline())
+        assert parser in session_members(proc.pid)  # alive after the thread that started it ended
+        proc.kill()
+        proc.wait(10)
+        assert wait_until_gone(proc.pid, 5) == []
+    finally:
+        for pid in session_members(proc.pid):
+            os.kill(pid, signal.SIGKILL)
