@@ -278,33 +278,41 @@ def _preflight(source: Path, out: Path, store_path: Path, resume: bool, broker: 
 def _run(dossiers: list[Dossier], config: Config, store_path: Path, workers: int) -> Iterator[tuple[str, str]]:
     """Dossier verdicts in completion order; a pool that breaks is rebuilt and the work retried.
 
-    Stopped early (Ctrl-C, SIGTERM, the consumer closing the generator), the workers are
-    killed at once rather than waited for: their work is redone on --resume.
+    The dossiers that were running when a worker died are suspects: each is then checked
+    alone, so only the one that really kills its worker (twice) is WORKER_CRASHED, never a
+    dossier that happened to run beside it. Stopped early (Ctrl-C, SIGTERM, the consumer
+    closing the generator), the workers are killed at once: their work is redone on --resume.
     """
     queue = list(reversed(dossiers))
+    suspects: list[Dossier] = []
     attempts: dict[str, int] = {}
-    while queue:
+    while queue or suspects:
         pool = ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(config, store_path, os.getpid()))
         running: dict[Future[str], Dossier] = {}
         try:
-            while queue or running:
-                while queue and len(running) < workers * 3:
+            while queue or suspects or running:
+                if suspects and not running:
+                    dossier = suspects.pop()
+                    running[pool.submit(_check_dossier, dossier)] = dossier
+                while not suspects and queue and len(running) < workers * 3:
                     dossier = queue.pop()
                     running[pool.submit(_check_dossier, dossier)] = dossier
                 finished, _ = wait(running, return_when=FIRST_COMPLETED)
                 for future in finished:
-                    dossier = running.pop(future)
                     if isinstance(future.exception(), BrokenProcessPool):
-                        running[future] = dossier
                         raise BrokenProcessPool
+                    dossier = running.pop(future)
                     yield dossier.dossier_id, _outcome(future, dossier, config)
         except BrokenProcessPool:
-            for dossier in running.values():
+            if len(running) == 1:  # alone in the pool: this dossier killed its worker
+                (dossier,) = running.values()
                 attempts[dossier.dossier_id] = attempts.get(dossier.dossier_id, 0) + 1
                 if attempts[dossier.dossier_id] >= MAX_ATTEMPTS:
                     yield dossier.dossier_id, _crashed(dossier, config).to_json()
                 else:
-                    queue.append(dossier)
+                    suspects.append(dossier)
+            else:
+                suspects.extend(reversed(list(running.values())))
             log.warning("a worker died (out of memory or a crashing parser); restarting the pool")
         except BaseException:
             _kill_pool(pool)

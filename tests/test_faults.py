@@ -201,3 +201,35 @@ def test_csv_skips_lines_that_are_not_dossier_verdicts(tmp_path) -> None:
     write_csv(jsonl, tmp_path / "v.csv")
     rows = (tmp_path / "v.csv").read_text(encoding="utf-8-sig").splitlines()
     assert len(rows) == 2 and rows[1].startswith("A,pass,s")
+
+
+from resultcheck import scan as scan_module  # noqa: E402
+
+_real_check_dossier = scan_module._check_dossier
+
+
+def _crashing_check(dossier):
+    """In a forked pool worker: BOOM kills its worker, BUG raises, the rest are checked."""
+    if dossier.dossier_id == "BOOM":
+        os._exit(3)
+    if dossier.dossier_id == "BUG":
+        raise RuntimeError("a detector bug")
+    return _real_check_dossier(dossier)
+
+
+def test_a_crashing_dossier_is_blamed_alone_and_a_bug_is_a_verdict(tmp_path, monkeypatch) -> None:
+    files = tmp_path / "files"
+    files.mkdir()
+    shutil.copy(GOOD, files / "kq.pdf")
+    ids = ["D1", "BOOM", "D2", "BUG", "D3", "D4"]
+    (tmp_path / "m.jsonl").write_text("".join(json.dumps({"dossier_id": i, "results": [{"path": "files/kq.pdf"}]})
+                                              + "\n" for i in ids), encoding="utf-8")
+    monkeypatch.setattr(scan_module, "_check_dossier", _crashing_check)  # the pool forks: workers inherit it
+    out = tmp_path / "v.jsonl"
+    scan(tmp_path / "m.jsonl", out, config=Config(ocr=False, isolate=False), workers=2, progress=False)
+    rows = {r["dossier_id"]: r for r in map(json.loads, out.read_text(encoding="utf-8").splitlines())}
+    assert sorted(rows) == sorted(ids)
+    assert rows["BOOM"]["status"] == "review" and rows["BOOM"]["reasons"][0]["code"] == "WORKER_CRASHED"
+    assert rows["BUG"]["status"] == "review" and rows["BUG"]["reasons"][0]["code"] == "WORKER_FAILED"
+    assert "a detector bug" in rows["BUG"]["summary"]
+    assert all(rows[i]["status"] == "pass" for i in ("D1", "D2", "D3", "D4"))  # never blamed for BOOM
