@@ -84,4 +84,7 @@ class Config:
     isolate: bool = True             # parse and OCR in a child process bounded in time and memory
 
     def with_limits(self, **changes: Any) -> Config:
+        unknown = sorted(set(changes) - set(Limits.__dataclass_fields__))
+        if unknown:
+            raise ConfigError(f"unknown limit(s) {', '.join(unknown)}; known: {', '.join(Limits.__dataclass_fields__)}")
         return replace(self, limits=replace(self.limits, **changes))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -16,8 +17,10 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from . import access
 from .detectors import duplicate, filetype
 from .documents import DocumentError, open_document
+from .errors import InputError, MissingFileError
 from .hashing import sha256_file
 from .messages import CATEGORY_VI, reason
 from .models import Category, FileVerdict, Reason
@@ -51,6 +54,22 @@ class Dossier:
     agency: str | None = None
     field: str | None = None
     completed_at: str | None = None   # ISO 8601 date(-time) the dossier was resolved, when known (report periods)
+
+    def __post_init__(self) -> None:
+        """Attachments may be given as plain paths (str or Path): the file name is their name."""
+        if not isinstance(self.dossier_id, str) or not self.dossier_id:
+            raise InputError(f"dossier_id must be a non-empty string, got {self.dossier_id!r}")
+        for role in ("inputs", "results"):
+            object.__setattr__(self, role, tuple(_as_attachment(a, role) for a in getattr(self, role)))
+
+
+def _as_attachment(item: Any, role: str) -> Attachment:
+    if isinstance(item, Attachment):
+        return item
+    if isinstance(item, (str, Path)):
+        path = Path(item)
+        return Attachment(path.name or str(item), path, None, str(item))
+    raise InputError(f"Dossier {role} must be Attachment, str or Path, got {type(item).__name__}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,6 +156,7 @@ class DossierChecker:
     duplicate_rules: dict[str, Any]
     profiles: Profiles
     versions: dict[str, str]
+    fingerprint_file: Callable[[Path], duplicate.PageFingerprint | None] | None = None
     _fingerprints: dict[str, duplicate.PageFingerprint] = field(default_factory=dict)
 
     def check(self, dossier: Dossier) -> DossierVerdict:
@@ -153,7 +173,16 @@ class DossierChecker:
     def _check_result(self, dossier: Dossier, attachment: Attachment, profile: Profile | None) -> FileEntry:
         if attachment.path is None or attachment.problem:
             return FileEntry("result", attachment.name, unusable(attachment, self.versions))
-        verdict = self.check_file(attachment.path, attachment.raw or attachment.name)
+        try:
+            verdict = self.check_file(attachment.path, attachment.raw or attachment.name)
+        except MissingFileError:  # gone since the manifest was read
+            return FileEntry("result", attachment.name, unusable(
+                dataclasses.replace(attachment, problem="FILE_MISSING"), self.versions))
+        except access.FileError as exc:  # a file checker that hashes first (batch caches)
+            return FileEntry("result", attachment.name, access.unreadable_file(
+                attachment.raw or attachment.name, exc, self.versions))
+        if verdict.category is Category.UNREADABLE and verdict.codes[:1] in (("FILE_NOT_READABLE",), ("FILE_MISSING",)):
+            return FileEntry("result", attachment.name, verdict)
         if profile and profile.certification_is_result:
             verdict = certified_copy_as_result(verdict)
         match = self._duplicate_of(attachment, verdict, dossier)
@@ -175,7 +204,7 @@ class DossierChecker:
     def _duplicate_of(self, result: Attachment, verdict: FileVerdict,
                       dossier: Dossier) -> tuple[Attachment, duplicate.Match] | None:
         """Hash first (free); pixels or words only for results that look like documents."""
-        usable = [a for a in dossier.inputs if a.path is not None and not a.problem and a.path.is_file()]
+        usable = [a for a in dossier.inputs if a.path is not None and not a.problem and self._sha256(a.path)]
         for attachment in usable:
             if self._sha256(attachment.path) == verdict.sha256:
                 return attachment, duplicate.Match("identical", 1.0)
@@ -189,21 +218,34 @@ class DossierChecker:
         return None
 
     def _sha256(self, path: Path) -> str:
+        """The file's hash; "" for an input that cannot be read (it then matches nothing)."""
         key = str(path)
         if key not in self._fingerprints:
-            self._fingerprints[key] = duplicate.PageFingerprint(sha256_file(path))
+            try:
+                digest = sha256_file(path)
+            except access.FileError:
+                digest = ""
+            self._fingerprints[key] = duplicate.PageFingerprint(digest)
         return self._fingerprints[key].sha256
 
     def _fingerprint(self, path: Path) -> duplicate.PageFingerprint:
         known = self._fingerprints.get(str(path))
         if known is None or (known.gray is None and not known.words):
-            size = path.stat().st_size
-            if size > self.limits.max_file_bytes:
-                return known or duplicate.PageFingerprint(self._sha256(path))
-            data = path.read_bytes()
-            known = fingerprint(data, hashlib.sha256(data).hexdigest(), self.limits)
+            try:
+                known = self._read_fingerprint(path) or known or duplicate.PageFingerprint(self._sha256(path))
+            except access.FileError:  # unreadable now: compare by what is known (the hash) or nothing
+                known = known or duplicate.PageFingerprint("")
             self._fingerprints[str(path)] = known
         return known
+
+    def _read_fingerprint(self, path: Path) -> duplicate.PageFingerprint | None:
+        if self.fingerprint_file is not None:  # parsed in the isolated, bounded child
+            return self.fingerprint_file(path)
+        with path.open("rb") as fh:
+            if os.fstat(fh.fileno()).st_size > self.limits.max_file_bytes:
+                return None
+            data = fh.read()
+        return fingerprint(data, hashlib.sha256(data).hexdigest(), self.limits)
 
     def _status(self, dossier: Dossier, entries: list[FileEntry],
                 profile: Profile | None) -> tuple[Status, str, list[Reason]]:
@@ -246,3 +288,10 @@ def unusable(attachment: Attachment, versions: dict[str, str]) -> FileVerdict:
     return FileVerdict(path=attachment.raw or attachment.name, sha256="", size=0, mime="", category=Category.UNREADABLE,
                        confidence=1.0, reasons=(reason(code, NAME, path=attachment.raw or attachment.name),),
                        versions=versions)
+
+
+def failed_verdict(dossier: Dossier, versions: dict[str, str], detail: str) -> DossierVerdict:
+    """`review` for a dossier whose check failed unexpectedly (a bug, a lost worker): never the batch's end."""
+    note = reason("WORKER_FAILED", "scan", detail=detail[:200])
+    return DossierVerdict(dossier.dossier_id, Status.REVIEW, note.message, (note,), (), versions,
+                          dossier.procedure_code, dossier.agency, dossier.field, completed_at=dossier.completed_at)

@@ -103,6 +103,8 @@ MESSAGES: dict[str, str] = {
     "WORKER_FAILED": "Máy kiểm tra báo lỗi khi xử lý hồ sơ này ({detail}); cần người kiểm tra.",
     "WORKER_CRASHED": "Tiến trình kiểm tra bị dừng đột ngột {attempts} lần khi xử lý hồ sơ này; cần người kiểm tra.",
     "PATH_REFUSED": "Đường dẫn “{path}” nằm ngoài thư mục hồ sơ nên không được đọc.",
+    # file access and batch faults
+    "FILE_NOT_READABLE": "Không đọc được tệp “{path}”: {why}.",
 }
 
 

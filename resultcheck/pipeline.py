@@ -74,15 +74,25 @@ class Checker:
     # ------------------------------------------------------------ public API
 
     def check_file(self, source: str | Path | bytes, name: str | None = None) -> FileVerdict:
-        """Check one attachment. A bad attachment never raises: it becomes a verdict."""
+        """Check one attachment. A bad attachment never raises: it becomes a verdict.
+
+        A path that does not exist raises MissingFileError (an InputError); a path the OS will
+        not let us read (permission, disk error, name too long…) is an `unreadable` verdict.
+        """
+        from . import access
+
+        if not isinstance(source, (str, Path, bytes, bytearray, memoryview)):
+            raise InputError(f"expected a path or bytes, got {type(source).__name__}")
+        if isinstance(source, (str, Path)) and (problem := access.probe(source)) is not None:
+            return access.unreadable_file(name or str(source), problem, self.versions)
         if self._isolated is not None:
-            if not isinstance(source, (str, Path, bytes, bytearray, memoryview)):
-                raise InputError(f"expected a path or bytes, got {type(source).__name__}")
-            if isinstance(source, (str, Path)) and not Path(source).is_file():
-                raise InputError(f"not a file: {source}")
             return self._isolated.check_file(bytes(source) if not isinstance(source, (str, Path)) else source, name)
         started = time.perf_counter()
-        display, data, size, digest = self._read(source, name)
+        try:
+            display, data, size, digest = self._read(source, name)
+        except access.FileError as exc:  # deleted, unreadable or failing between the probe and the read
+            return access.unreadable_file(name or str(source), exc, self.versions,
+                                          elapsed_ms=(time.perf_counter() - started) * 1000)
         if data is None:
             judgement = Judgement(Category.UNREADABLE, 1.0, [reason(
                 "LIMIT_FILE_SIZE", "limits", limit=self.config.limits.max_file_bytes)], "application/octet-stream")
@@ -112,7 +122,7 @@ class Checker:
         rules = self.config.rules
         return DossierChecker(check_file or (lambda path, name: self.check_file(path, name)), self.config.limits,
                               rules.section("dossier"), rules.section("duplicate"), self.config.profiles,
-                              self.versions)
+                              self.versions, fingerprint_file=self._isolated.fingerprint if self._isolated else None)
 
     # ------------------------------------------------------------ steps
 
@@ -123,14 +133,15 @@ class Checker:
             return name or "<bytes>", self._within_size(data), len(data), hashlib.sha256(data).hexdigest()
         if not isinstance(source, (str, Path)):
             raise InputError(f"expected a path or bytes, got {type(source).__name__}")
+        from os import fstat
+
         path = Path(source)
-        if not path.is_file():
-            raise InputError(f"not a file: {path}")
         display = name or str(source)
-        size = path.stat().st_size
-        if size > self.config.limits.max_file_bytes:
-            return display, None, size, sha256_file(path)
-        data = path.read_bytes()
+        with path.open("rb") as fh:  # one open: the size and the bytes are of the same file
+            size = fstat(fh.fileno()).st_size
+            if size > self.config.limits.max_file_bytes:
+                return display, None, size, sha256_file(path)
+            data = fh.read()
         return display, data, len(data), hashlib.sha256(data).hexdigest()
 
     def _within_size(self, data: bytes) -> bytes | None:

@@ -102,3 +102,29 @@ def test_completion_dates_become_iso(value, expected) -> None:
     from resultcheck.manifest import iso_date
 
     assert iso_date(value) == expected
+
+
+def test_duplicate_dossier_id_is_a_reported_problem(root) -> None:
+    write_lines(root / "m.jsonl", {"dossier_id": "D1", "results": [{"path": "files/kq.pdf"}]},
+                {"dossier_id": "D2", "results": []}, {"dossier_id": "D1", "results": [{"path": "files/don.pdf"}]})
+    first, second, third = load(root / "m.jsonl")
+    assert (first.dossier_id, second.dossier_id) == ("D1", "D2")
+    assert isinstance(third, ManifestProblem) and third.where == "m.jsonl:3"
+    assert "trùng" in third.message and "repeats m.jsonl:1" in third.message
+
+
+def test_files_directly_under_a_dossier_folder_are_reported(root) -> None:
+    (root / "tree" / "A" / "results").mkdir(parents=True)
+    (root / "tree" / "A" / "results" / "kq.pdf").write_bytes(b"%PDF-1.4")
+    (root / "tree" / "A" / "ket-qua-that.pdf").write_bytes(b"%PDF-1.4")
+    problem, dossier = load(root / "tree")
+    assert isinstance(problem, ManifestProblem) and problem.where == "A/"
+    assert "ket-qua-that.pdf" in problem.message and "không được kiểm tra" in problem.message
+    assert dossier.dossier_id == "A" and len(dossier.results) == 1
+
+
+def test_manifest_problems_are_in_vietnamese_and_english(root) -> None:
+    (root / "m.jsonl").write_bytes(b'{not json\n{"results": []}\n')
+    bad_json, no_id = load(root / "m.jsonl")
+    assert "không phải JSON" in bad_json.message and "not valid JSON" in bad_json.message
+    assert "thiếu dossier_id" in no_id.message and "no dossier_id" in no_id.message
