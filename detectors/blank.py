@@ -82,10 +82,11 @@ def judge_page(gray: np.ndarray, px_per_mm: float, scanned: bool, rules: dict[st
 
 
 def _streaks(kept: np.ndarray, w: int, h: int, px_per_mm: float, rules: dict[str, Any]) -> np.ndarray:
-    """Marks of a dirty drum or roller: several small marks in one narrow band along the page.
+    """Marks of a dirty drum or roller: several small marks in one narrow, isolated band along the page.
 
-    Text never stands in a narrow vertical band across half the page, and a streak's dots are
-    thinner than letters; one solid line (a table rule, a drawing) is one mark, not a streak.
+    Letters in a band of a text page have letters beside them; a streak has clean paper beside
+    it, and its dots are thinner than letters; one solid line (a table rule, a drawing) is one
+    mark, not a streak.
     Once a band is a streak, every small mark centred in it belongs to the streak.
     """
     streak = np.zeros(len(kept), dtype=bool)
@@ -102,6 +103,10 @@ def _streaks(kept: np.ndarray, w: int, h: int, px_per_mm: float, rules: dict[str
         for b in np.unique(bins[thin]):
             members = thin & ((bins == b) | (bins == b + 1))
             if members.sum() < rules["streak_min_marks"]:
+                continue
+            # a streak stands alone: beside it the paper is clean (beside a column of letters, more letters)
+            flanks = ((bins >= b - 2) & (bins < b)) | ((bins > b + 1) & (bins <= b + 3))
+            if flanks.sum() > rules["streak_max_flank_share"] * members.sum():
                 continue
             span = (start[members] + length[members]).max() - start[members].min()
             if span >= rules["streak_min_span"] * page:
