@@ -57,8 +57,6 @@ class Dossier:
 
     def __post_init__(self) -> None:
         """Attachments may be given as plain paths (str or Path): the file name is their name."""
-        if not isinstance(self.dossier_id, str) or not self.dossier_id:
-            raise InputError(f"dossier_id must be a non-empty string, got {self.dossier_id!r}")
         for role in ("inputs", "results"):
             object.__setattr__(self, role, tuple(_as_attachment(a, role) for a in getattr(self, role)))
 

@@ -148,6 +148,8 @@ def _from_sync(record: dict[str, Any], root: Path, where: str) -> Dossier | Mani
     except AttributeError:
         return ManifestProblem(where, bilingual("TaiLieuNop và DanhSachGiayToKetQua phải là danh sách đối tượng",
                                                 "TaiLieuNop and DanhSachGiayToKetQua must be lists of objects"))
+    if record.get("MaHoSo") in (None, ""):
+        return ManifestProblem(where, bilingual("thiếu MaHoSo", "no MaHoSo"))
     return Dossier(str(record["MaHoSo"]), inputs, results, _text(record.get("MaTTHC")),
                    _text(record.get("DonViXuLy") or record.get("TenDonVi")),
                    _text(record.get("TenLinhVuc") or record.get("MaLinhVuc")),
