@@ -16,6 +16,9 @@ from pathlib import Path
 COMMANDS = [
     ["-m", "benchmarks.accuracy", "--generate", "2", "--seed", "4711"],
     ["-m", "benchmarks.accuracy", "--wording", "--out", "benchmarks/out/wording"],
+    ["-m", "benchmarks.accuracy", "--real", "--split", "dev", "--no-peers", "--out", "benchmarks/out/real-dev"],
+    ["-m", "benchmarks.accuracy", "--real", "--split", "holdout", "--no-peers", "--out", "benchmarks/out/real-holdout"],
+    ["-m", "benchmarks.accuracy", "--degraded", "--seed", "4242", "--count", "120", "--out", "benchmarks/out/degraded"],
     ["-m", "benchmarks.dossiers", "--count", "120", "--seed", "9090"],
     ["-m", "benchmarks.speed", "--per-kind", "8", "--seed", "5150"],
     ["-m", "benchmarks.service", "--requests", "12", "--dossiers", "40"],

@@ -57,6 +57,8 @@ def judge_page(gray: np.ndarray, px_per_mm: float, scanned: bool, rules: dict[st
     kept, weights = _content_components(diff > threshold, px_per_mm, scanned, rules,
                                         strong=diff > threshold * rules["strong_factor"])
     real = _not_dust(kept, px_per_mm, rules)
+    if scanned:
+        real &= ~_streaks(kept, w, h, px_per_mm, rules)
     marks, weights = kept[real], weights[real]
     ink_mm2 = float((marks[:, cv2.CC_STAT_AREA] * weights).sum()) / px_per_mm**2
     height_mm = h / px_per_mm
@@ -77,6 +79,35 @@ def judge_page(gray: np.ndarray, px_per_mm: float, scanned: bool, rules: dict[st
         return PageInk(True, code, round(ink_mm2, 2), len(marks), paper_level, round(threshold, 1))
     return PageInk(False, "CONTENT_INK", round(ink_mm2, 2), len(marks), paper_level, round(threshold, 1),
                    _union_box_mm(marks, px_per_mm))
+
+
+def _streaks(kept: np.ndarray, w: int, h: int, px_per_mm: float, rules: dict[str, Any]) -> np.ndarray:
+    """Marks of a dirty drum or roller: several small marks in one narrow band along the page.
+
+    Text never stands in a narrow vertical band across half the page, and a streak's dots are
+    thinner than letters; one solid line (a table rule, a drawing) is one mark, not a streak.
+    Once a band is a streak, every small mark centred in it belongs to the streak.
+    """
+    streak = np.zeros(len(kept), dtype=bool)
+    if len(kept) < rules["streak_min_marks"]:
+        return streak
+    x, y, bw, bh = (kept[:, i].astype(np.float64) for i in range(4))
+    band = rules["streak_band_mm"] * px_per_mm
+    blob = rules["streak_max_blob_mm"] * px_per_mm
+    for centre, across, start, length, page, widest in (
+            (x + bw / 2, bw, y, bh, h, rules["streak_max_width_mm"][0]),        # vertical streaks
+            (y + bh / 2, bh, x, bw, w, rules["streak_max_width_mm"][1])):       # horizontal ones
+        thin = across <= widest * px_per_mm
+        bins = (centre // band).astype(int)
+        for b in np.unique(bins[thin]):
+            members = thin & ((bins == b) | (bins == b + 1))
+            if members.sum() < rules["streak_min_marks"]:
+                continue
+            span = (start[members] + length[members]).max() - start[members].min()
+            if span >= rules["streak_min_span"] * page:
+                lo, hi = centre[members].min() - band / 2, centre[members].max() + band / 2
+                streak |= (centre >= lo) & (centre <= hi) & (np.maximum(bw, bh) <= blob)
+    return streak
 
 
 def _not_dust(kept: np.ndarray, px_per_mm: float, rules: dict[str, Any]) -> np.ndarray:

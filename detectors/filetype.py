@@ -114,7 +114,7 @@ def libmagic_mime(data: bytes) -> str:
 
 def libmagic_version() -> str:
     try:
-        v = magic.version()
+        v = magic.version()  # type: ignore[no-untyped-call]
         return f"{v // 100}.{v % 100:02d}"
     except (AttributeError, NotImplementedError):
         return "unknown"

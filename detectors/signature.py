@@ -39,7 +39,8 @@ def find_signatures(data: bytes) -> tuple[PdfSignature, ...]:
         reader = PdfReader(io.BytesIO(data), strict=False)
         if reader.is_encrypted and not reader.decrypt(""):
             return ()
-        form = reader.trailer["/Root"].get_object().get("/AcroForm")
+        root = reader.trailer["/Root"].get_object()
+        form = root.get("/AcroForm") if isinstance(root, DictionaryObject) else None
         if form is None:
             return ()
         fields = form.get_object().get("/Fields", ArrayObject())

@@ -13,7 +13,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 Category = Literal["blank", "archive", "input_component", "result", "unreadable", "unsupported", "other"]
-VERSIONS = {"resultcheck": "0.1.0", "rules": "2026.11.2", "lexicon": "2026.11.6", "tesseract": "5.3.4",
+VERSIONS: dict[str, Any] = {"resultcheck": "0.1.0", "rules": "2026.11.2", "lexicon": "2026.11.6", "tesseract": "5.3.4",
             "libmagic": "5.45"}
 
 

@@ -270,6 +270,9 @@ def run_worker(broker: str, *, queue: str, concurrency: int, roots: list[Path], 
     os.environ["OMP_THREAD_LIMIT"] = str(ocr_threads)
     configure_worker(roots, config)
     app = make_app(broker, queue, visibility_timeout)
+    from .worker_metrics import install_from_environment
+
+    install_from_environment(app)  # RESULTCHECK_WORKER_METRICS_PORT: the /metrics counters, per worker
     limit = int(config.limits.seconds_per_file * 4)
     app.worker_main(["worker", "--loglevel", "INFO", "--concurrency", str(concurrency), "-Q", queue,
                      "--pool", "prefork", "-n", hostname or f"resultcheck-{os.getpid()}@%h",

@@ -8,6 +8,7 @@ the header row frozen, so the office can sort and filter in Excel or LibreOffice
 from __future__ import annotations
 
 import io
+from typing import Any
 from collections import Counter
 from pathlib import Path
 
@@ -26,13 +27,13 @@ DOSSIER_HEADERS = ["Mã hồ sơ", "Kết luận", "Đơn vị", "Lĩnh vực", 
                    "Số dòng trùng"]
 
 
-def _header(ws, row: int, headers: list[str]) -> None:
+def _header(ws: Any, row: int, headers: list[str]) -> None:
     for col, text in enumerate(headers, 1):
         cell = ws.cell(row, col, text)
         cell.font, cell.fill = BOLD, HEAD
 
 
-def _group_rows(report: Report, title: str, key) -> list[list]:  # type: ignore[no-untyped-def]
+def _group_rows(report: Report, title: str, key: Any) -> list[list[Any]]:
     rows = []
     for name, members in sorted(report.groups(key).items(), key=lambda kv: (kv[0] == NO_DATE, kv[0])):
         n = len(members)
@@ -71,13 +72,13 @@ def _summary(ws, report: Report) -> None:  # type: ignore[no-untyped-def]
     ws.column_dimensions["A"].width, ws.column_dimensions["B"].width = 34, 34
 
 
-def _dossier_row(d: Dossier) -> list:
+def _dossier_row(d: Dossier) -> list[Any]:
     files = [f for f in d.data.get("files") or [] if isinstance(f, dict)]
     confidences = [f["confidence"] for f in files if isinstance(f.get("confidence"), (int, float))]
     return [d.id, STATUS_VI[d.status], d.get("agency"), d.get("field"), d.data.get("procedure_code") or "",
             str(d.data.get("completed_at") or ""), d.month or "", d.quarter or "",
             "; ".join(DEFECT_VI[x] for x in d.defects), len(files),
-            "; ".join(CATEGORY_VI.get(f.get("category"), str(f.get("category"))) for f in files),
+            "; ".join(CATEGORY_VI.get(str(f.get("category")), str(f.get("category"))) for f in files),
             "; ".join(str(f.get("path") or "") for f in files), min(confidences) if confidences else None,
             str(d.data.get("summary") or ""), d.duplicates]
 

@@ -7,6 +7,7 @@ from the router and 413 raised while a chunked body streams in included.
 from __future__ import annotations
 
 import hmac
+from collections.abc import Mapping
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -33,10 +34,10 @@ ERRORS = {
 RETRY_SECONDS = 5
 
 
-def error(status: int, code: str, headers: dict[str, str] | None = None, **fmt: Any) -> JSONResponse:
+def error(status: int, code: str, headers: Mapping[str, str] | None = None, **fmt: Any) -> JSONResponse:
     vi, en = ERRORS[code]
     return JSONResponse({"error": {"code": code, "message": vi.format(**fmt), "message_en": en.format(**fmt)}},
-                        status_code=status, headers=headers)
+                        status_code=status, headers=dict(headers) if headers else None)
 
 
 class UploadLimit:

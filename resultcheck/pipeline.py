@@ -253,7 +253,7 @@ class Checker:
             page.forget_pixels()
             pages.append(page)
         reasons: list[Reason] = []
-        if document.page_count > len(judged):
+        if (document.page_count or 0) > len(judged):
             reasons.append(reason("LIMIT_PAGES", "limits", limit=len(judged), count=document.page_count))
         blank_pages = [p.number for p, j in zip(pages, judged, strict=True) if j.blank]
         if len(blank_pages) == len(judged):

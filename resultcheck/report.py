@@ -150,7 +150,7 @@ def load(path: Path, files_base: Path | None = None) -> Report:
             latest[v["dossier_id"]] = v
             seen[v["dossier_id"]] += 1
     dossiers = [Dossier(v, *period(v.get("completed_at")), defects(v), seen[i] - 1) for i, v in latest.items()]
-    versions = next((d.data["versions"] for d in dossiers if isinstance(d.data.get("versions"), dict)), {})
+    versions: dict[str, Any] = next((d.data["versions"] for d in dossiers if isinstance(d.data.get("versions"), dict)), {})
     return Report(path.name, dossiers, skipped, sum(seen.values()) - len(latest),
                   files_base if files_base is not None else path.parent, versions)
 

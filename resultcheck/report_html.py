@@ -10,6 +10,7 @@ or sent. Without the script the page still reads: the controls stay hidden, the 
 from __future__ import annotations
 
 import time
+from typing import Any
 from collections import Counter
 from collections.abc import Callable
 from html import escape
@@ -86,7 +87,7 @@ def _bar(counts: Counter[str]) -> str:
     return f'<div class="bar">{spans}</div>'
 
 
-def _breakdown(groups: dict[str, list[Dossier]], label: str, param: str, order: Callable[[str], object],
+def _breakdown(groups: dict[str, list[Dossier]], label: str, param: str, order: Callable[[str], Any],
                shown: Callable[[str], str] = str) -> str:
     """One row per group: dossiers by status, failing rate, and failing dossiers by defect (n and %)."""
     head = "".join(f'<th class="n">{escape(DEFECT_VI[x])}</th>' for x in DEFECTS)
@@ -125,7 +126,7 @@ def _periods(report: Report) -> str:
             f'<h3>Theo tháng</h3><div id="chart-month">{_breakdown(months, "Tháng", "period", chrono, period_vi)}</div>')
 
 
-def _tone(f: dict) -> str:
+def _tone(f: dict[str, Any]) -> str:
     """The status colour of one file: a confident result is pass, a confident non-result (or blank) fail."""
     confidence = f.get("confidence")
     confident = isinstance(confidence, (int, float)) and confidence >= CONFIDENT
@@ -154,7 +155,7 @@ def _reasons(report: Report) -> str:
     return "".join(rows) + "</table>"
 
 
-def _file(report: Report, f: dict) -> str:
+def _file(report: Report, f: dict[str, Any]) -> str:
     category = str(f.get("category") or "")
     confidence = f.get("confidence")
     tone = _tone(f)

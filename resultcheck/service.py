@@ -134,7 +134,7 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     app.add_middleware(UploadLimit, limit=settings.max_upload_bytes)
     app.add_middleware(RequestMetrics, metrics=metrics)
     secured = api_schema.ERROR_RESPONSES
-    auth_only = {401: api_schema.ERROR_RESPONSES[401]}
+    auth_only: dict[int | str, dict[str, Any]] = {401: api_schema.ERROR_RESPONSES[401]}
 
     @app.on_event("shutdown")
     def stop() -> None:
@@ -197,8 +197,9 @@ async def _dossier(request: Request, settings: ServiceSettings, pool: CheckerPoo
     form = await read_form(request, settings.max_files, max_fields=50)
     if isinstance(form, JSONResponse):
         return form
-    files = [(role, f) for role in ("inputs", "results") for f in form.getlist(role)]
-    if not all(isinstance(f, StarletteUpload) for _, f in files):
+    fields = [(role, f) for role in ("inputs", "results") for f in form.getlist(role)]
+    files = [(role, f) for role, f in fields if isinstance(f, StarletteUpload)]
+    if len(files) < len(fields):
         return error(422, "BAD_REQUEST", detail="“inputs” và “results” phải là tệp / must be files")
     if len(files) > settings.max_files:
         return error(413, "TOO_MANY_FILES", limit=settings.max_files)

@@ -38,7 +38,7 @@ def install_from_environment(app: Any, env: Mapping[str, str] = os.environ) -> i
     if values.ValueClass is values.MutexValue:
         raise RuntimeError("prometheus_client was imported before the worker metrics were set up")
     registry = CollectorRegistry()
-    multiprocess.MultiProcessCollector(registry)
+    multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
     start_http_server(int(port), registry=registry)
     task_postrun.connect(observe_task, weak=False)
     return int(port)
