@@ -10,6 +10,7 @@ import sys
 import unicodedata
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 from . import __version__
 from .config import Config, Rules
@@ -61,7 +62,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     scan = sub.add_parser("scan", help="check every dossier of a manifest, sync payload or folder tree")
     scan.add_argument("input", type=Path, metavar="INPUT", help="manifest.jsonl, sync payload (.json/.jsonl) or ROOT/")
-    scan.add_argument("--out", type=Path, required=True, help="verdicts.jsonl (a .csv and a .sqlite store go beside it)")
+    scan.add_argument("--out", type=Path, required=True,
+                      help="verdicts.jsonl (a .csv and a .sqlite store go beside it)")
     scan.add_argument("--workers", type=_positive, default=None, help="worker processes (default: number of cores)")
     scan.add_argument("--resume", action="store_true", help="continue a scan: skip dossiers already recorded")
     scan.add_argument("--store", type=Path, help="resume store (default: OUT with .sqlite)")
@@ -99,7 +101,8 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--html", type=Path, help="write an HTML report here (default: a table on the terminal)")
     report.add_argument("--xlsx", type=Path, help="write an Excel workbook here (summary and dossier sheets)")
     report.add_argument("--files-base", type=Path,
-                        help="folder the verdicts' relative file paths start from, for links (default: VERDICTS' folder)")
+                        help="folder the verdicts' relative file paths start from, for links "
+                             "(default: VERDICTS' folder)")
     return parser
 
 
@@ -190,8 +193,8 @@ def _writable(target: Path) -> None:
         raise InputError(bilingual(f"{target} là thư mục, cần một tên tệp", f"{target} is a folder, not a file"))
 
 
-def _inputs(names: Sequence[str]) -> Iterator[tuple[str, str | bytes | None]]:
-    """(display name, path or stdin bytes, or None when missing) for each FILE; folders are walked."""
+def _inputs(names: Sequence[str]) -> Iterator[tuple[str, str | bytes]]:
+    """(display name, path or stdin bytes) for each FILE; folders are walked."""
     for name in names:
         if name == "-":
             yield "<stdin>", sys.stdin.buffer.read()
@@ -230,7 +233,8 @@ def _serve(args: argparse.Namespace, config: Config) -> int:
     keys = frozenset(k.strip() for k in os.environ.get(args.api_keys_env, "").split(",") if k.strip())
     if not keys and not is_loopback(args.host):
         print("resultcheck: " + bilingual(
-            f"phục vụ trên {args.host} cần khoá API trong ${args.api_keys_env} (chỉ địa chỉ loopback mới được chạy không khoá)",
+            f"phục vụ trên {args.host} cần khoá API trong ${args.api_keys_env} "
+            "(chỉ địa chỉ loopback mới được chạy không khoá)",
             f"serving on {args.host} needs API keys in ${args.api_keys_env} (only loopback may run without)"),
             file=sys.stderr)
         return EXIT_USAGE
@@ -278,7 +282,7 @@ def _cell(text: str, width: int) -> str:
     return text + " " * (width - _width(text))
 
 
-def print_dossier_table(verdicts: Sequence[dict]) -> None:
+def print_dossier_table(verdicts: Sequence[dict[str, Any]]) -> None:
     id_w = min(36, max(8, *(_width(v["dossier_id"]) for v in verdicts))) if verdicts else 8
     print(f"{_cell('MÃ HỒ SƠ', id_w)}  {'KẾT LUẬN':8}  TÓM TẮT")
     for v in verdicts:

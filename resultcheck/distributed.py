@@ -25,19 +25,19 @@ import math
 import os
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from pathlib import Path
 from typing import Any
 
 from celery import Celery
 
 from .config import Config
-from .errors import ConfigError, UnavailableError, bilingual
 from .dossier import Attachment, Dossier, failed_verdict
+from .errors import ConfigError, UnavailableError, bilingual
 from .hashing import sha256_file
+from .lease import LEASE_SECONDS, NOT_CACHEABLE, Renewer, cacheable
 from .models import FileVerdict
 from .pipeline import Checker
-from .lease import LEASE_SECONDS, NOT_CACHEABLE, Renewer, cacheable
 from .store import rules_key
 
 TASK = "resultcheck.check_dossier"
@@ -139,9 +139,9 @@ class RedisFileCache:
             if value and not value.startswith(b"pending"):
                 return FileVerdict.from_dict(json.loads(value))
             stuck = value is not None and time.monotonic() > deadline  # a live owner that never finishes
-            if value is None or stuck:
-                if self.client.set(name, token, nx=value is None, ex=math.ceil(self.lease)):
-                    return self._check(name, token, check)
+            if (value is None or stuck) and self.client.set(name, token, nx=value is None,
+                                                            ex=math.ceil(self.lease)):
+                return self._check(name, token, check)
             time.sleep(0.1)
 
     def _check(self, name: str, token: bytes, check: Any) -> FileVerdict:
@@ -188,7 +188,8 @@ def content_key(dossier: Dossier, versions_key: str) -> str:
     """What a dossier's verdict depends on: its id and metadata, each attachment's (role, path,
     sha256) and the rules, lexicon, procedures and engine versions. Another key, another task."""
     def files(role: str, attachments: tuple[Attachment, ...]) -> list[list[str]]:
-        return [[role, a.raw or a.name, a.name, str(a.path or ""), a.problem or _file_hash(a.path)] for a in attachments]
+        return [[role, a.raw or a.name, a.name, str(a.path or ""), a.problem or _file_hash(a.path)]
+                for a in attachments]
 
     material = {"dossier": [dossier.dossier_id, dossier.procedure_code, dossier.agency, dossier.field,
                             dossier.completed_at], "versions": versions_key,
@@ -217,7 +218,7 @@ SENT = "resultcheck:sent:"  # a marker per task id: sent and not yet finished (s
 
 
 def run_distributed(dossiers: list[Dossier], config: Config, broker: str, queue: str = "resultcheck",
-                    visibility_timeout: int = 300, poll: float = 0.2) -> Iterator[tuple[str, str]]:
+                    visibility_timeout: int = 300, poll: float = 0.2) -> Generator[tuple[str, str]]:
     """Send every dossier as a task, then yield (dossier_id, verdict JSON) as results arrive.
 
     A task's id is its dossier's content key, so a verdict is replayed only for the same file
@@ -244,10 +245,7 @@ def _run_distributed(dossiers: list[Dossier], config: Config, broker: str, queue
     for dossier in dossiers:
         task_id = f"rc-{content_key(dossier, versions_key)[:40]}"
         result = app.AsyncResult(task_id)
-        if result.state == "SUCCESS" and not reusable(result.get(propagate=False)):
-            result.forget()
-            client.delete(SENT + task_id)
-        elif result.state == "FAILURE":
+        if (result.state == "SUCCESS" and not reusable(result.get(propagate=False))) or result.state == "FAILURE":
             result.forget()
             client.delete(SENT + task_id)
         if result.state == "PENDING" and not client.exists(SENT + task_id):

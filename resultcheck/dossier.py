@@ -57,8 +57,6 @@ class Dossier:
 
     def __post_init__(self) -> None:
         """Attachments may be given as plain paths (str or Path): the file name is their name."""
-        if not isinstance(self.dossier_id, str) or not self.dossier_id:
-            raise InputError(f"dossier_id must be a non-empty string, got {self.dossier_id!r}")
         for role in ("inputs", "results"):
             object.__setattr__(self, role, tuple(_as_attachment(a, role) for a in getattr(self, role)))
 
@@ -204,15 +202,15 @@ class DossierChecker:
     def _duplicate_of(self, result: Attachment, verdict: FileVerdict,
                       dossier: Dossier) -> tuple[Attachment, duplicate.Match] | None:
         """Hash first (free); pixels or words only for results that look like documents."""
-        usable = [a for a in dossier.inputs if a.path is not None and not a.problem and self._sha256(a.path)]
-        for attachment in usable:
-            if self._sha256(attachment.path) == verdict.sha256:
+        usable = [(a, a.path) for a in dossier.inputs if a.path is not None and not a.problem and self._sha256(a.path)]
+        for attachment, path in usable:
+            if self._sha256(path) == verdict.sha256:
                 return attachment, duplicate.Match("identical", 1.0)
-        if verdict.category not in (Category.RESULT, Category.INPUT_COMPONENT):
+        if verdict.category not in (Category.RESULT, Category.INPUT_COMPONENT) or result.path is None:
             return None
         mine = self._fingerprint(result.path)
-        for attachment in usable:
-            found = duplicate.compare(mine, self._fingerprint(attachment.path), self.duplicate_rules)
+        for attachment, path in usable:
+            found = duplicate.compare(mine, self._fingerprint(path), self.duplicate_rules)
             if found is not None:
                 return attachment, found
         return None

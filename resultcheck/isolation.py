@@ -114,8 +114,9 @@ class IsolatedChecker:
         code = (f"import sys; sys.path.append({home!r}); from resultcheck.isolation import _serve; "
                 f"_serve({theirs.fileno()}, {os.getpid()}, {main})")
         try:
+            # a process group of its own: a terminal's Ctrl-C goes to the caller, which decides
             self._process = subprocess.Popen([sys.executable, "-c", code], pass_fds=(theirs.fileno(),),
-                                             stdin=subprocess.DEVNULL)
+                                             stdin=subprocess.DEVNULL, process_group=0)
         finally:
             theirs.close()
         self._conn = Connection(ours.detach())
@@ -153,7 +154,7 @@ class IsolatedChecker:
                     pass
             self._kill()
 
-    def _ask(self, request: tuple[str, Any, str | None]) -> tuple[str, Any, int | None, float]:
+    def _ask(self, request: tuple[str, Any, str | None]) -> tuple[str | None, Any, int | None, float]:
         """(kind, payload, exit code when the child died, elapsed ms); kind None when it overran."""
         if not self._alive():
             self._start()
@@ -183,7 +184,8 @@ class IsolatedChecker:
         with self._lock:
             kind, payload, _, _ = self._ask(("fingerprint", str(path), None))
             if kind is None:
-                log.warning("fingerprinting %s took over %s s: parser stopped", path, self.config.limits.seconds_per_file)
+                log.warning("fingerprinting %s took over %s s: parser stopped", path,
+                            self.config.limits.seconds_per_file)
             return payload if kind == "ok" else None
 
     def check_file(self, source: str | Path | bytes, name: str | None = None) -> FileVerdict:
@@ -195,7 +197,8 @@ class IsolatedChecker:
             if kind == "error":
                 raise payload
             if kind is None:
-                log.warning("checking %s took over %s s: parser stopped", name or source, self.config.limits.seconds_per_file)
+                log.warning("checking %s took over %s s: parser stopped", name or source,
+                            self.config.limits.seconds_per_file)
                 return self._failed(source, name, "LIMIT_FILE_TIME", elapsed, limit=self.config.limits.seconds_per_file)
             if kind == "memory" or exitcode == -signal.SIGKILL:
                 return self._failed(source, name, "LIMIT_MEMORY", elapsed, limit=self.config.limits.max_memory_bytes)

@@ -39,7 +39,7 @@ class Renewer:
         while not self._stop.wait(self.every):
             try:
                 self.renew()
-            except Exception as exc:  # noqa: BLE001 - a missed renewal only risks checking a file twice
+            except Exception as exc:
                 log.warning("could not renew a claim: %s", exc)
 
     def __enter__(self) -> Renewer:

@@ -16,8 +16,8 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
-from datetime import datetime
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import unquote, urlparse
@@ -101,7 +101,8 @@ def _records(source: Path) -> Iterator[tuple[str, Any]]:
         try:
             items = json.loads(raw.decode("utf-8-sig"))
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            yield str(source), ManifestProblem(str(source), bilingual("không phải JSON hợp lệ", "not valid JSON") + f": {exc}")
+            problem = bilingual("không phải JSON hợp lệ", "not valid JSON") + f": {exc}"
+            yield str(source), ManifestProblem(str(source), problem)
             return
         for i, item in enumerate(items):
             yield f"{source.name}[{i}]", item
@@ -113,7 +114,8 @@ def _records(source: Path) -> Iterator[tuple[str, Any]]:
         try:
             yield where, json.loads(line.decode("utf-8-sig"))
         except UnicodeDecodeError:
-            yield where, ManifestProblem(where, bilingual("dòng không phải văn bản UTF-8", "the line is not UTF-8 text"))
+            yield where, ManifestProblem(where, bilingual("dòng không phải văn bản UTF-8",
+                                                          "the line is not UTF-8 text"))
         except json.JSONDecodeError as exc:
             yield where, ManifestProblem(where, bilingual("không phải JSON hợp lệ", "not valid JSON")
                                           + f": {exc.msg} (column {exc.colno})")
@@ -148,6 +150,8 @@ def _from_sync(record: dict[str, Any], root: Path, where: str) -> Dossier | Mani
     except AttributeError:
         return ManifestProblem(where, bilingual("TaiLieuNop và DanhSachGiayToKetQua phải là danh sách đối tượng",
                                                 "TaiLieuNop and DanhSachGiayToKetQua must be lists of objects"))
+    if record.get("MaHoSo") in (None, ""):
+        return ManifestProblem(where, bilingual("thiếu MaHoSo", "no MaHoSo"))
     return Dossier(str(record["MaHoSo"]), inputs, results, _text(record.get("MaTTHC")),
                    _text(record.get("DonViXuLy") or record.get("TenDonVi")),
                    _text(record.get("TenLinhVuc") or record.get("MaLinhVuc")),
@@ -171,8 +175,8 @@ def _tree(root: Path) -> Iterator[tuple[str, Dossier | ManifestProblem]]:
             stray = sorted(p.name for p in folder.iterdir() if p.name not in ROLES)
             found = {role: _role_files(root, real_root, folder / role) for role in ROLES}
         except OSError as exc:
-            yield where, ManifestProblem(where, bilingual("không đọc được thư mục hồ sơ", "cannot read the dossier folder")
-                                         + f" ({exc.strerror})")
+            unreadable = bilingual("không đọc được thư mục hồ sơ", "cannot read the dossier folder")
+            yield where, ManifestProblem(where, f"{unreadable} ({exc.strerror})")
             continue
         if stray:
             names = ", ".join(stray[:5]) + ("…" if len(stray) > 5 else "")

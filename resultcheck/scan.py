@@ -20,13 +20,13 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Generator, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from .config import Config
 from .dossier import Dossier, DossierVerdict, Status, failed_verdict
@@ -94,7 +94,7 @@ def _renamed(verdict: FileVerdict, name: str) -> FileVerdict:
 class Progress:
     """A one-line bar on a terminal; a log line every 10 % otherwise."""
 
-    def __init__(self, total: int, stream=sys.stderr) -> None:
+    def __init__(self, total: int, stream: TextIO = sys.stderr) -> None:
         self.total, self.stream = total, stream
         self.tty = stream.isatty()
         self.started = time.monotonic()
@@ -127,7 +127,9 @@ class Progress:
 
 def _duration(seconds: float) -> str:
     seconds = int(seconds)
-    return f"{seconds // 3600}h{seconds % 3600 // 60:02d}m" if seconds >= 3600 else f"{seconds // 60}m{seconds % 60:02d}s"
+    if seconds >= 3600:
+        return f"{seconds // 3600}h{seconds % 3600 // 60:02d}m"
+    return f"{seconds // 60}m{seconds % 60:02d}s"
 
 
 class Output:
@@ -275,7 +277,7 @@ def _preflight(source: Path, out: Path, store_path: Path, resume: bool, broker: 
         check_broker(broker)
 
 
-def _run(dossiers: list[Dossier], config: Config, store_path: Path, workers: int) -> Iterator[tuple[str, str]]:
+def _run(dossiers: list[Dossier], config: Config, store_path: Path, workers: int) -> Generator[tuple[str, str]]:
     """Dossier verdicts in completion order; a pool that breaks is rebuilt and the work retried.
 
     The dossiers that were running when a worker died are suspects: each is then checked
@@ -340,8 +342,9 @@ def _kill_pool(pool: ProcessPoolExecutor) -> None:
 
 def _crashed(dossier: Dossier, config: Config) -> DossierVerdict:
     note = reason("WORKER_CRASHED", "scan", attempts=MAX_ATTEMPTS)
-    return DossierVerdict(dossier.dossier_id, Status.REVIEW, note.message, (note,), (), Checker(config, isolate=False).versions,
-                          dossier.procedure_code, dossier.agency, dossier.field)
+    versions = Checker(config, isolate=False).versions
+    return DossierVerdict(dossier.dossier_id, Status.REVIEW, note.message, (note,), (), versions,
+                          dossier.procedure_code, dossier.agency, dossier.field, completed_at=dossier.completed_at)
 
 
 CSV_FIELDS = ["dossier_id", "status", "summary", "agency", "field", "procedure_code", "results", "categories",

@@ -31,7 +31,8 @@ CREATE TABLE IF NOT EXISTS dossiers (
 
 def rules_key(versions: dict[str, str]) -> str:
     """What makes verdicts comparable: the engine and rule versions (not the libraries' patch level)."""
-    return "|".join(f"{k}={versions.get(k, '')}" for k in ("resultcheck", "rules", "lexicon", "procedures", "tesseract"))
+    keys = ("resultcheck", "rules", "lexicon", "procedures", "tesseract")
+    return "|".join(f"{k}={versions.get(k, '')}" for k in keys)
 
 
 class Store:

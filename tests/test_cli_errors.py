@@ -101,25 +101,24 @@ def test_check_walks_a_folder_and_reads_stdin(tmp_path) -> None:
 
 @pytest.mark.parametrize("command", ["check", "scan"])
 def test_ctrl_c_is_one_line_and_exit_130(tmp_path, command) -> None:
-    from tests.conftest import slow_scan
     from fixtures.generate import Generator
+    from tests.conftest import slow_scan
+    from tests.test_orphans import session_members
 
     slow = tmp_path / "slow.pdf"
     slow.write_bytes(slow_scan(Generator(seed=1), pages=2))
     if command == "check":
-        args = ["check", str(slow)]
-        ready = lambda: True  # noqa: E731
+        args, workers = ["check", str(slow)], 2  # the command and its parser child
     else:
         (tmp_path / "m.jsonl").write_text("".join(json.dumps({"dossier_id": f"D{i}", "results": [
             {"path": "slow.pdf"}]}) + "\n" for i in range(2)), encoding="utf-8")
-        args = ["scan", str(tmp_path / "m.jsonl"), "--out", str(tmp_path / "v.jsonl"), "--workers", "1"]
-        ready = (tmp_path / "v.sqlite").exists
+        args, workers = ["scan", str(tmp_path / "m.jsonl"), "--out", str(tmp_path / "v.jsonl"), "--workers", "1"], 3
     proc = subprocess.Popen([str(EXE), *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             env={**os.environ, "OMP_THREAD_LIMIT": "1"}, start_new_session=True)
-    deadline = time.monotonic() + 60
-    while not ready() and time.monotonic() < deadline:
-        time.sleep(0.05)
-    time.sleep(1.5)  # inside the work (the child is parsing / OCRing)
+    deadline = time.monotonic() + 120
+    while len(session_members(proc.pid)) < workers and time.monotonic() < deadline:
+        time.sleep(0.05)  # until the work runs in its children (the parser is OCRing the slow scan)
+    assert len(session_members(proc.pid)) >= workers, "the work never started"
     os.killpg(proc.pid, signal.SIGINT)  # as the terminal does: the whole foreground group
     _, err = proc.communicate(timeout=60)
     stderr = err.decode()
@@ -145,9 +144,9 @@ def test_unreadable_folder_tree_leaves_no_output_behind(tmp_path) -> None:
     out.parent.mkdir()
     tree.chmod(0)
     try:
-        proc = subprocess.run(["setpriv", "--bounding-set=-dac_override,-dac_read_search",
-                               "--inh-caps=-dac_override,-dac_read_search", str(EXE), "scan", str(tree),
-                               "--out", str(out)] if os.geteuid() == 0 else [str(EXE), "scan", str(tree), "--out", str(out)],
+        drop = ["setpriv", "--bounding-set=-dac_override,-dac_read_search",
+                "--inh-caps=-dac_override,-dac_read_search"] if os.geteuid() == 0 else []
+        proc = subprocess.run([*drop, str(EXE), "scan", str(tree), "--out", str(out)],
                               capture_output=True, text=True, timeout=120)
     finally:
         tree.chmod(0o755)

@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 import redis
 
-from resultcheck.models import Category, FileVerdict
 from resultcheck.distributed import RedisFileCache
+from resultcheck.models import Category, FileVerdict
 from resultcheck.scan import scan
 from resultcheck.store import Store
 from tests.conftest import SAMPLES
@@ -195,7 +195,8 @@ def test_a_stale_sqlite_claim_is_taken_over(tmp_path) -> None:
     unreadable = FileVerdict("x", "", 0, "", Category.UNREADABLE, 1.0,
                              (reason("FILE_NOT_READABLE", "access", path="x", why="w"),), {})
     store.cached_check("def", "k", lambda: unreadable, wait_seconds=5)
-    assert sqlite3.connect(tmp_path / "s.sqlite").execute("SELECT COUNT(*) FROM files WHERE sha256='def'").fetchone() == (0,)
+    left = sqlite3.connect(tmp_path / "s.sqlite").execute("SELECT COUNT(*) FROM files WHERE sha256='def'").fetchone()
+    assert left == (0,)
 
 
 def test_broker_fault_run_worker_killed_faults_injected_file_changed(redis_url, tmp_path) -> None:  # noqa: F811

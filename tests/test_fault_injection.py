@@ -26,9 +26,11 @@ DOSSIERS = 200
 
 DECISION = ["ỦY BAN NHÂN DÂN HUYỆN BA BỂ", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
             "Số: {n}/QĐ-UBND", "QUYẾT ĐỊNH", "Về việc cấp giấy phép xây dựng", "CHỦ TỊCH ỦY BAN NHÂN DÂN HUYỆN",
-            "Căn cứ Luật Xây dựng năm 2014;", "QUYẾT ĐỊNH:", "Điều 1. Cấp giấy phép xây dựng cho ông Nguyễn Văn An {n}.",
+            "Căn cứ Luật Xây dựng năm 2014;", "QUYẾT ĐỊNH:",
+            "Điều 1. Cấp giấy phép xây dựng cho ông Nguyễn Văn An {n}.",
             "Điều 2. Quyết định này có hiệu lực kể từ ngày ký.", "Nơi nhận:", "TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"]
-APPLICATION = ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", "ĐƠN ĐỀ NGHỊ CẤP GIẤY PHÉP XÂY DỰNG",
+APPLICATION = ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
+               "ĐƠN ĐỀ NGHỊ CẤP GIẤY PHÉP XÂY DỰNG",
                "Kính gửi: Ủy ban nhân dân huyện Ba Bể", "Tôi tên là Nguyễn Văn An {n}, sinh năm 1980.",
                "Tôi cam đoan những nội dung trên là đúng sự thật.", "Người làm đơn", "(Ký, ghi rõ họ tên)"]
 

@@ -157,7 +157,7 @@ class _InlinePool:
         future: Future = Future()
         try:
             future.set_result(fn(*args))
-        except Exception as exc:  # noqa: BLE001 - the future carries it, as a real pool does
+        except Exception as exc:
             future.set_exception(exc)
         return future
 
