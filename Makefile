@@ -13,7 +13,7 @@ demo: setup  ## install everything, then scan the bundled sample dossiers and ch
 	$(BIN)/resultcheck check fixtures/samples/*/*
 	@echo "Báo cáo / report: out/demo/report.html"
 
-test: setup  ## the whole test suite (what CI runs)
+test: setup lint  ## lint and types, then the whole test suite (what CI runs)
 	./scripts/install-system-deps.sh --test
 	OMP_THREAD_LIMIT=1 $(BIN)/pytest -q
 

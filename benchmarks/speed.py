@@ -27,8 +27,10 @@ from .dossiers import run_scan
 
 def corpus(per_kind: int, seed: int) -> dict[str, list[tuple[str, bytes]]]:
     g = Generator(seed)
-    kinds: dict[str, list[tuple[str, bytes]]] = {k: [] for k in (
-        "archive", "0-byte", "text-layer PDF", "DOCX", "blank scan", "1-page scan (OCR)", "3-page scan (OCR)")}
+    kinds: dict[str, list[tuple[str, bytes]]] = {
+        k: []
+        for k in ("archive", "0-byte", "text-layer PDF", "DOCX", "blank scan", "1-page scan (OCR)", "3-page scan (OCR)")
+    }
     for i in range(per_kind):
         _, page = g.document(g.rng.choice(["decision", "application", "building-permit", "declaration"]))
         kinds["archive"].append((f"a{i}.zip", C.zip_bytes({"kq.pdf": pdf_pages([page])})))
@@ -36,8 +38,9 @@ def corpus(per_kind: int, seed: int) -> dict[str, list[tuple[str, bytes]]]:
         kinds["text-layer PDF"].append((f"t{i}.pdf", pdf_pages([page])))
         kinds["DOCX"].append((f"d{i}.docx", C.docx_bytes([r.text for r in page.runs])))
         dpi = g.dpi()
-        kinds["blank scan"].append((f"b{i}.jpg", encode(g.scan(g.blank_layout(), dpi, specks=500), "jpeg", dpi,
-                                                       quality=60)))
+        kinds["blank scan"].append(
+            (f"b{i}.jpg", encode(g.scan(g.blank_layout(), dpi, specks=500), "jpeg", dpi, quality=60))
+        )
         kinds["1-page scan (OCR)"].append((f"s{i}.pdf", encode(g.scan(page, dpi), "pdf", dpi, quality=60)))
         pages = [g.scan(g.document(k)[1], 200) for k in ("application", "contract", "declaration")]
         kinds["3-page scan (OCR)"].append((f"m{i}.pdf", encode_pages(pages, "pdf", 200, quality=60)))
@@ -46,7 +49,7 @@ def corpus(per_kind: int, seed: int) -> dict[str, list[tuple[str, bytes]]]:
 
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -55,8 +58,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=5150)
     args = parser.parse_args(argv)
 
-    from resultcheck import Checker
     from resultcheck.detectors.keywords import Lexicon
+
+    from resultcheck import Checker
 
     from . import peers
 
@@ -82,14 +86,21 @@ def main(argv: list[str] | None = None) -> int:
             if "OCR" in kind:
                 naive.append(peers.naive_ocr(path, lexicon)[1] * 1000)
             manifest.append({"dossier_id": f"{kind}-{name}", "results": [{"path": str(path.relative_to(folder))}]})
-        naive_cell = f"{statistics.median(naive):.0f} ({statistics.median(naive) / statistics.median(latencies):.1f}x)" \
-            if naive else "–"
-        print(f"| {kind} | {len(items)} | {statistics.median(latencies):.0f} | {percentile(latencies, 0.95):.0f} | "
-              f"{naive_cell} |")
+        naive_cell = (
+            f"{statistics.median(naive):.0f} ({statistics.median(naive) / statistics.median(latencies):.1f}x)"
+            if naive
+            else "–"
+        )
+        print(
+            f"| {kind} | {len(items)} | {statistics.median(latencies):.0f} | {percentile(latencies, 0.95):.0f} | "
+            f"{naive_cell} |"
+        )
     (folder / "manifest.jsonl").write_text("".join(json.dumps(m) + "\n" for m in manifest), encoding="utf-8")
 
-    print("\n| workers | files | seconds | files/s | pages/s | peak RSS per process, workers and parsers (MB) |"
-          "\n|---|---|---|---|---|---|")
+    print(
+        "\n| workers | files | seconds | files/s | pages/s | peak RSS per process, workers and parsers (MB) |"
+        "\n|---|---|---|---|---|---|"
+    )
     seconds_by_workers = {}
     for workers in (1, 2):
         out = folder / f"w{workers}.jsonl"
@@ -97,9 +108,11 @@ def main(argv: list[str] | None = None) -> int:
         verdicts = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
         pages = sum(f.get("pages") or 1 for v in verdicts for f in v["files"])
         seconds_by_workers[workers] = seconds
-        rss = ", ".join(f"{v:.0f}" for v in sorted(peaks.values(), reverse=True)[:2 * workers])
-        print(f"| {workers} | {len(verdicts)} | {seconds:.1f} | {len(verdicts) / seconds:.2f} | {pages / seconds:.2f} | "
-              f"{rss} |")
+        rss = ", ".join(f"{v:.0f}" for v in sorted(peaks.values(), reverse=True)[: 2 * workers])
+        print(
+            f"| {workers} | {len(verdicts)} | {seconds:.1f} | {len(verdicts) / seconds:.2f} | {pages / seconds:.2f} | "
+            f"{rss} |"
+        )
     print(f"\nSpeed-up with 2 workers: {seconds_by_workers[1] / seconds_by_workers[2]:.2f}x")
     return 0
 

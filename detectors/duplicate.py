@@ -29,7 +29,7 @@ class PageFingerprint:
     """What is compared: the first content page as grey pixels, and/or its words."""
 
     sha256: str
-    gray: np.ndarray | None = None        # ~100 dpi
+    gray: np.ndarray | None = None  # ~100 dpi
     words: frozenset[str] = frozenset()
     numbers: frozenset[str] = frozenset()
 
@@ -40,8 +40,8 @@ class PageFingerprint:
 
 @dataclass(frozen=True, slots=True)
 class Match:
-    how: str              # identical | rescan | same_text
-    score: float          # 1.0 for identical; ink coverage or word overlap otherwise
+    how: str  # identical | rescan | same_text
+    score: float  # 1.0 for identical; ink coverage or word overlap otherwise
     inliers: int = 0
 
 
@@ -58,7 +58,7 @@ def content_crop(gray: np.ndarray) -> np.ndarray:
     ys, xs = np.nonzero(ink)
     if len(xs) == 0:
         return gray
-    return gray[max(0, ys.min() - 5): ys.max() + 5, max(0, xs.min() - 5): xs.max() + 5]
+    return gray[max(0, ys.min() - 5) : ys.max() + 5, max(0, xs.min() - 5) : xs.max() + 5]
 
 
 def perceptual_hash(gray: np.ndarray) -> np.ndarray:
@@ -109,8 +109,11 @@ def compare(result: PageFingerprint, candidate: PageFingerprint, rules: dict[str
         # All of the input is in the result; the result may add a little (a certification
         # stamp, a seal, a handwritten note) but is mostly the input.
         inliers, input_in_result, result_in_input = same_page(result.gray, candidate.gray, rules)
-        if (inliers >= rules["min_inliers"] and input_in_result >= rules["min_coverage"]
-                and result_in_input >= rules["min_coverage_of_result"]):
+        if (
+            inliers >= rules["min_inliers"]
+            and input_in_result >= rules["min_coverage"]
+            and result_in_input >= rules["min_coverage_of_result"]
+        ):
             return Match("rescan", round(input_in_result, 3), inliers)
         return None
     if len(result.words) >= rules["min_words"] and len(candidate.words) >= rules["min_words"]:

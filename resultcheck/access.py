@@ -54,15 +54,34 @@ def display_name(path: str | os.PathLike[str]) -> str:
     return os.fsdecode(path).encode("utf-8", "replace").decode("utf-8")
 
 
-def unreadable_file(display: str, exc: BaseException, versions: dict[str, str], *, size: int = 0,
-                    sha256: str = "", elapsed_ms: float = 0.0) -> FileVerdict:
+def unreadable_file(
+    display: str,
+    exc: BaseException,
+    versions: dict[str, str],
+    *,
+    size: int = 0,
+    sha256: str = "",
+    elapsed_ms: float = 0.0,
+) -> FileVerdict:
     """The verdict on a file the OS would not let us read."""
     name = display_name(display)
     code = code_of(exc)
-    note = reason(code, "access", path=name) if code == "FILE_MISSING" else \
-        reason(code, "access", path=name, why=why(exc), data={"errno": getattr(exc, "errno", None)})
-    return FileVerdict(path=name, sha256=sha256, size=size, mime="", category=Category.UNREADABLE,
-                       confidence=1.0, reasons=(note,), versions=versions, elapsed_ms=elapsed_ms)
+    note = (
+        reason(code, "access", path=name)
+        if code == "FILE_MISSING"
+        else reason(code, "access", path=name, why=why(exc), data={"errno": getattr(exc, "errno", None)})
+    )
+    return FileVerdict(
+        path=name,
+        sha256=sha256,
+        size=size,
+        mime="",
+        category=Category.UNREADABLE,
+        confidence=1.0,
+        reasons=(note,),
+        versions=versions,
+        elapsed_ms=elapsed_ms,
+    )
 
 
 def probe(path: str | Path) -> BaseException | None:

@@ -27,7 +27,7 @@ from .models import Category, Reason
 class PageReading:
     page: int
     evidence: decide.Evidence
-    source: str                       # text_layer | document | ocr_title | ocr
+    source: str  # text_layer | document | ocr_title | ocr
     seals: tuple[seal.Seal, ...] = ()
     reasons: list[Reason] = field(default_factory=list)
 
@@ -81,10 +81,16 @@ class Classifier:
         text_language = language.analyse(page.text)
         trusted = rules["text_layer_min_letters_scanned" if page.has_raster else "text_layer_min_letters"]
         if meaningful_letters(page.text) >= trusted and not text_language.legacy_encoding:
-            zones = Zones(_lines(page.text_between(0, rules["title_zone"])),
-                          _lines(page.text_between(rules["signing_zone"], 1)), _lines(page.text))
-            reading = PageReading(page.number, decide.Evidence(find_cues(zones, self.lexicon), text_language,
-                                                               signers=signers), "text_layer")
+            zones = Zones(
+                _lines(page.text_between(0, rules["title_zone"])),
+                _lines(page.text_between(rules["signing_zone"], 1)),
+                _lines(page.text),
+            )
+            reading = PageReading(
+                page.number,
+                decide.Evidence(find_cues(zones, self.lexicon), text_language, signers=signers),
+                "text_layer",
+            )
         else:  # a scan, or a text layer in a legacy font encoding that reads as garbage
             extra = () if text_language.legacy_encoding else _lines(page.text)
             reading = self._ocr_page(page, budget, extra, signers)
@@ -93,26 +99,37 @@ class Classifier:
         reading.evidence = dataclasses.replace(reading.evidence, seals=len(found))
         return reading
 
-    def _ocr_page(self, page: Page, budget: OcrBudget, extra_lines: tuple[str, ...],
-                  signers: tuple[decide.Signer, ...]) -> PageReading:
+    def _ocr_page(
+        self, page: Page, budget: OcrBudget, extra_lines: tuple[str, ...], signers: tuple[decide.Signer, ...]
+    ) -> PageReading:
         n, rules = page.number, self.rules
         if not self.config.ocr:
-            evidence = decide.Evidence(find_cues(Zones((), (), extra_lines), self.lexicon),
-                                       language.analyse("\n".join(extra_lines)), signers=signers)
+            evidence = decide.Evidence(
+                find_cues(Zones((), (), extra_lines), self.lexicon),
+                language.analyse("\n".join(extra_lines)),
+                signers=signers,
+            )
             return PageReading(n, evidence, "ocr", reasons=[reason("OCR_DISABLED", ocr.NAME, page=n)])
         try:
             read = self._ocr(page, budget, extra_lines)
         except ocr.OcrUnavailable as exc:
             evidence = decide.Evidence(find_cues(Zones((), (), extra_lines), self.lexicon), signers=signers)
-            return PageReading(n, evidence, "ocr",
-                               reasons=[reason("OCR_UNAVAILABLE", ocr.NAME, page=n, detail=str(exc))])
-        keywords, result, title, rotated, reasons = read
+            return PageReading(
+                n, evidence, "ocr", reasons=[reason("OCR_UNAVAILABLE", ocr.NAME, page=n, detail=str(exc))]
+            )
+        keywords, result, title, _rotated, reasons = read
         text = "\n".join(line.text for line in result.lines)
         look = None
         if result.confident_words < rules["few_words"]:
             rgb = page.rgb(rules["look_dpi"])
-            look = drawing.look(rgb, page.px_per_mm(rgb), page.has_raster, self.blank_rules,
-                                rules["drawing_min_stroke_mm"], rules["drawing_max_stroke_width_mm"])
+            look = drawing.look(
+                rgb,
+                page.px_per_mm(rgb),
+                page.has_raster,
+                self.blank_rules,
+                rules["drawing_min_stroke_mm"],
+                rules["drawing_max_stroke_width_mm"],
+            )
         evidence = decide.Evidence(keywords, language.analyse(text), signers=signers, look=look)
         return PageReading(n, evidence, "ocr_title" if result is title else "ocr", reasons=reasons)
 
@@ -151,26 +168,37 @@ class Classifier:
         result = title
         if not decide.settled(keywords, rules) and budget.left() > 0:
             result = ocr.recognise(gray, lang=lang, timeout=timeout())
-            zones = Zones(tuple(line.text for line in result.lines if line.top < title_zone),
-                          tuple(line.text for line in result.lines if line.top >= rules["signing_zone"]),
-                          tuple(line.text for line in result.lines) + extra_lines)
+            zones = Zones(
+                tuple(line.text for line in result.lines if line.top < title_zone),
+                tuple(line.text for line in result.lines if line.top >= rules["signing_zone"]),
+                tuple(line.text for line in result.lines) + extra_lines,
+            )
             keywords = find_cues(zones, self.lexicon)
         if title.timed_out or result.timed_out:
             reasons.append(reason("LIMIT_OCR_PAGE_TIME", ocr.NAME, page=n, limit=limits.ocr_seconds_per_page))
         seconds = title.seconds + (0 if result is title else result.seconds)
-        reasons.append(reason("OCR_USED", ocr.NAME, page=n, words=result.words, seconds=round(seconds, 1),
-                              data={"zone": "title" if result is title else "page",
-                                    "confident_words": result.confident_words}))
+        reasons.append(
+            reason(
+                "OCR_USED",
+                ocr.NAME,
+                page=n,
+                words=result.words,
+                seconds=round(seconds, 1),
+                data={"zone": "title" if result is title else "page", "confident_words": result.confident_words},
+            )
+        )
         return keywords, result, title, rotated, reasons
 
     # ------------------------------------------------------------ conclusion
 
-    def _conclude(self, seen: list[PageReading], signatures: tuple[signature.PdfSignature, ...],
-                  budget: OcrBudget) -> Classification:
+    def _conclude(
+        self, seen: list[PageReading], signatures: tuple[signature.PdfSignature, ...], budget: OcrBudget
+    ) -> Classification:
         rules = self.rules
         first = seen[0]
-        result_page = next((r for i, r in enumerate(seen)
-                            if decide.leans_result(r.evidence, rules, first_page=i == 0)), None)
+        result_page = next(
+            (r for i, r in enumerate(seen) if decide.leans_result(r.evidence, rules, first_page=i == 0)), None
+        )
         decisive = result_page or first
         exhausted = budget.left() <= 0
         decision = decide.decide(dataclasses.replace(decisive.evidence, ocr_exhausted=exhausted), rules)
@@ -182,16 +210,36 @@ class Classifier:
         for reading in seen:
             reasons.extend(reading.reasons)
         for hit in decisive.evidence.keywords.hits:
-            reasons.append(reason("CUE", "keywords", page=decisive.page, label=hit.cue.label, text=hit.text,
-                                  data={"cue": hit.cue.id, "side": hit.cue.side, "weight": hit.cue.weight,
-                                        "zone": hit.zone}))
+            reasons.append(
+                reason(
+                    "CUE",
+                    "keywords",
+                    page=decisive.page,
+                    label=hit.cue.label,
+                    text=hit.text,
+                    data={"cue": hit.cue.id, "side": hit.cue.side, "weight": hit.cue.weight, "zone": hit.zone},
+                )
+            )
         for found in decisive.seals:
-            reasons.append(reason("SEAL_FOUND", seal.NAME, page=decisive.page, diameter=round(found.diameter_mm),
-                                  data={"centre_mm": list(found.centre_mm)}))
+            reasons.append(
+                reason(
+                    "SEAL_FOUND",
+                    seal.NAME,
+                    page=decisive.page,
+                    diameter=round(found.diameter_mm),
+                    data={"centre_mm": list(found.centre_mm)},
+                )
+            )
         for sig in signatures:
             code = "DIGITAL_SIGNATURE_ORGANISATION" if sig.organisation else "DIGITAL_SIGNATURE"
-            reasons.append(reason(code, signature.NAME, signer=sig.signer or "không rõ",
-                                  data={"sub_filter": sig.sub_filter, "signing_time": sig.signing_time}))
+            reasons.append(
+                reason(
+                    code,
+                    signature.NAME,
+                    signer=sig.signer or "không rõ",
+                    data={"sub_filter": sig.sub_filter, "signing_time": sig.signing_time},
+                )
+            )
         if exhausted:
             reasons.append(reason("LIMIT_OCR_TIME", "limits", limit=self.config.limits.ocr_seconds_per_file))
         return Classification(decision.category, decision.confidence, decision.document_type, reasons)

@@ -31,8 +31,9 @@ def _port(text: str) -> int:
     except ValueError:
         port = -1
     if not 0 < port < 65536:
-        raise argparse.ArgumentTypeError(bilingual(f"cổng phải từ 1 đến 65535, không phải {text}",
-                                                   f"port must be 1-65535, not {text}"))
+        raise argparse.ArgumentTypeError(
+            bilingual(f"cổng phải từ 1 đến 65535, không phải {text}", f"port must be 1-65535, not {text}")
+        )
     return port
 
 
@@ -42,14 +43,17 @@ def _positive(text: str) -> int:
     except ValueError:
         value = 0
     if value < 1:
-        raise argparse.ArgumentTypeError(bilingual(f"cần một số nguyên dương, không phải {text}",
-                                                   f"a positive integer is needed, not {text}"))
+        raise argparse.ArgumentTypeError(
+            bilingual(f"cần một số nguyên dương, không phải {text}", f"a positive integer is needed, not {text}")
+        )
     return value
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="resultcheck", description=(
-        "Kiểm tra tệp kết quả giải quyết TTHC: trắng, tệp nén, thành phần hồ sơ hay kết quả thật."))
+    parser = argparse.ArgumentParser(
+        prog="resultcheck",
+        description=("Kiểm tra tệp kết quả giải quyết TTHC: trắng, tệp nén, thành phần hồ sơ hay kết quả thật."),
+    )
     parser.add_argument("--version", action="version", version=f"resultcheck {__version__}")
     parser.add_argument("--rules", help="rules TOML file (default: the built-in, versioned rules)")
     parser.add_argument("-v", "--verbose", action="count", default=0, help="log more (repeatable)")
@@ -62,8 +66,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     scan = sub.add_parser("scan", help="check every dossier of a manifest, sync payload or folder tree")
     scan.add_argument("input", type=Path, metavar="INPUT", help="manifest.jsonl, sync payload (.json/.jsonl) or ROOT/")
-    scan.add_argument("--out", type=Path, required=True,
-                      help="verdicts.jsonl (a .csv and a .sqlite store go beside it)")
+    scan.add_argument(
+        "--out", type=Path, required=True, help="verdicts.jsonl (a .csv and a .sqlite store go beside it)"
+    )
     scan.add_argument("--workers", type=_positive, default=None, help="worker processes (default: number of cores)")
     scan.add_argument("--resume", action="store_true", help="continue a scan: skip dossiers already recorded")
     scan.add_argument("--store", type=Path, help="resume store (default: OUT with .sqlite)")
@@ -72,15 +77,24 @@ def build_parser() -> argparse.ArgumentParser:
     scan.add_argument("--quiet", action="store_true", help="no progress bar")
     scan.add_argument("--broker", help="redis://HOST:PORT/DB: send the work to `resultcheck worker`s")
     scan.add_argument("--queue", default="resultcheck")
-    scan.add_argument("--visibility-timeout", type=_positive, default=300,
-                      help="seconds after which a task taken by a dead worker is delivered again")
+    scan.add_argument(
+        "--visibility-timeout",
+        type=_positive,
+        default=300,
+        help="seconds after which a task taken by a dead worker is delivered again",
+    )
 
     worker = sub.add_parser("worker", help="a Celery worker for distributed scans")
     worker.add_argument("--broker", required=True, help="redis://HOST:PORT/DB")
     worker.add_argument("--queue", default="resultcheck")
     worker.add_argument("--concurrency", type=_positive, default=None, help="processes (default: cores)")
-    worker.add_argument("--root", type=Path, action="append", required=True,
-                        help="shared folder the dossier files live in (repeatable); other paths are refused")
+    worker.add_argument(
+        "--root",
+        type=Path,
+        action="append",
+        required=True,
+        help="shared folder the dossier files live in (repeatable); other paths are refused",
+    )
     worker.add_argument("--ocr-threads", type=int, default=1, help="OMP_THREAD_LIMIT for tesseract")
     worker.add_argument("--visibility-timeout", type=_positive, default=300)
     worker.add_argument("--name", help="worker node name (default: resultcheck-PID@host)")
@@ -93,16 +107,21 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--max-upload-mb", type=float, default=50.0)
     serve.add_argument("--max-files", type=int, default=30)
     serve.add_argument("--request-seconds", type=float, default=120.0)
-    serve.add_argument("--api-keys-env", default="RESULTCHECK_API_KEYS",
-                       help="environment variable holding comma-separated API keys (required off loopback)")
+    serve.add_argument(
+        "--api-keys-env",
+        default="RESULTCHECK_API_KEYS",
+        help="environment variable holding comma-separated API keys (required off loopback)",
+    )
 
     report = sub.add_parser("report", help="an HTML or Excel summary of scan verdicts for the control office")
     report.add_argument("verdicts", type=Path, metavar="VERDICTS.jsonl")
     report.add_argument("--html", type=Path, help="write an HTML report here (default: a table on the terminal)")
     report.add_argument("--xlsx", type=Path, help="write an Excel workbook here (summary and dossier sheets)")
-    report.add_argument("--files-base", type=Path,
-                        help="folder the verdicts' relative file paths start from, for links "
-                             "(default: VERDICTS' folder)")
+    report.add_argument(
+        "--files-base",
+        type=Path,
+        help="folder the verdicts' relative file paths start from, for links (default: VERDICTS' folder)",
+    )
     return parser
 
 
@@ -138,8 +157,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_ERROR
     except Exception as exc:  # a bug: one line for the user, the traceback only with -vv
         logging.getLogger("resultcheck").debug("internal error", exc_info=True)
-        print(f"resultcheck: {bilingual('lỗi nội bộ', 'internal error')}: {type(exc).__name__}: {exc} "
-              f"({bilingual('chạy lại với -vv để xem chi tiết', 'run with -vv for details')})", file=sys.stderr)
+        print(
+            f"resultcheck: {bilingual('lỗi nội bộ', 'internal error')}: {type(exc).__name__}: {exc} "
+            f"({bilingual('chạy lại với -vv để xem chi tiết', 'run with -vv for details')})",
+            file=sys.stderr,
+        )
         return EXIT_INTERNAL
 
 
@@ -153,9 +175,16 @@ def _command(args: argparse.Namespace) -> int:
         from .distributed import check_broker, run_worker
 
         check_broker(args.broker)
-        run_worker(args.broker, queue=args.queue, concurrency=args.concurrency or os.cpu_count() or 1,
-                   roots=args.root, config=config, visibility_timeout=args.visibility_timeout,
-                   ocr_threads=args.ocr_threads, hostname=args.name)
+        run_worker(
+            args.broker,
+            queue=args.queue,
+            concurrency=args.concurrency or os.cpu_count() or 1,
+            roots=args.root,
+            config=config,
+            visibility_timeout=args.visibility_timeout,
+            ocr_threads=args.ocr_threads,
+            hostname=args.name,
+        )
         return EXIT_OK
     if args.command == "report":
         return _report(args)
@@ -168,8 +197,9 @@ def _rules(path: str | None) -> Rules:
     try:
         return Rules.load(path)
     except OSError as exc:
-        raise ConfigError(bilingual(f"không đọc được tệp quy tắc {path}", f"cannot read rules file {path}")
-                          + f" ({exc.strerror})") from None
+        raise ConfigError(
+            bilingual(f"không đọc được tệp quy tắc {path}", f"cannot read rules file {path}") + f" ({exc.strerror})"
+        ) from None
 
 
 def _report(args: argparse.Namespace) -> int:
@@ -180,8 +210,12 @@ def _report(args: argparse.Namespace) -> int:
         if target is not None:
             _writable(target)
     if args.verdicts.exists() and not args.verdicts.is_file():
-        raise InputError(bilingual(f"{args.verdicts} không phải là tệp (cần verdicts.jsonl của lệnh scan)",
-                                   f"{args.verdicts} is not a file (give the verdicts.jsonl of a scan)"))
+        raise InputError(
+            bilingual(
+                f"{args.verdicts} không phải là tệp (cần verdicts.jsonl của lệnh scan)",
+                f"{args.verdicts} is not a file (give the verdicts.jsonl of a scan)",
+            )
+        )
     print(write_outputs(args.verdicts, args.html, args.xlsx, args.files_base))
     return EXIT_OK
 
@@ -201,8 +235,10 @@ def _inputs(names: Sequence[str]) -> Iterator[tuple[str, str | bytes]]:
         elif os.path.isdir(name):
             found = sorted(str(p) for p in Path(name).rglob("*") if p.is_file())
             if not found:
-                print(f"resultcheck: {bilingual(f'thư mục {name} không có tệp nào', f'folder {name} has no files')}",
-                      file=sys.stderr)
+                print(
+                    f"resultcheck: {bilingual(f'thư mục {name} không có tệp nào', f'folder {name} has no files')}",
+                    file=sys.stderr,
+                )
             yield from ((p, p) for p in found)
         else:
             yield name, name
@@ -232,16 +268,25 @@ def _serve(args: argparse.Namespace, config: Config) -> int:
 
     keys = frozenset(k.strip() for k in os.environ.get(args.api_keys_env, "").split(",") if k.strip())
     if not keys and not is_loopback(args.host):
-        print("resultcheck: " + bilingual(
-            f"phục vụ trên {args.host} cần khoá API trong ${args.api_keys_env} "
-            "(chỉ địa chỉ loopback mới được chạy không khoá)",
-            f"serving on {args.host} needs API keys in ${args.api_keys_env} (only loopback may run without)"),
-            file=sys.stderr)
+        print(
+            "resultcheck: "
+            + bilingual(
+                f"phục vụ trên {args.host} cần khoá API trong ${args.api_keys_env} "
+                "(chỉ địa chỉ loopback mới được chạy không khoá)",
+                f"serving on {args.host} needs API keys in ${args.api_keys_env} (only loopback may run without)",
+            ),
+            file=sys.stderr,
+        )
         return EXIT_USAGE
     _port_free(args.host, args.port)
-    settings = ServiceSettings(config=config, checkers=args.checkers or os.cpu_count() or 1,
-                               max_upload_bytes=int(args.max_upload_mb * 1024**2), max_files=args.max_files,
-                               request_seconds=args.request_seconds, api_keys=keys)
+    settings = ServiceSettings(
+        config=config,
+        checkers=args.checkers or os.cpu_count() or 1,
+        max_upload_bytes=int(args.max_upload_mb * 1024**2),
+        max_files=args.max_files,
+        request_seconds=args.request_seconds,
+        api_keys=keys,
+    )
     serve(args.host, args.port, settings)
     return EXIT_OK
 
@@ -256,20 +301,36 @@ def _port_free(host: str, port: int) -> None:
             probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             probe.bind(address)
     except OSError as exc:
-        raise UnavailableError(bilingual(f"không mở được cổng {host}:{port} ({exc.strerror})",
-                                         f"cannot listen on {host}:{port} ({exc.strerror})")) from None
+        raise UnavailableError(
+            bilingual(
+                f"không mở được cổng {host}:{port} ({exc.strerror})", f"cannot listen on {host}:{port} ({exc.strerror})"
+            )
+        ) from None
 
 
 def _scan(args: argparse.Namespace, config: Config) -> int:
     from .scan import scan
 
     logging.getLogger("resultcheck").setLevel(logging.INFO)
-    summary = scan(args.input, args.out, config=config, workers=args.workers, resume=args.resume,
-                   store_path=args.store, base_dir=args.base_dir, progress=not args.quiet, broker=args.broker,
-                   queue=args.queue, visibility_timeout=args.visibility_timeout)
+    summary = scan(
+        args.input,
+        args.out,
+        config=config,
+        workers=args.workers,
+        resume=args.resume,
+        store_path=args.store,
+        base_dir=args.base_dir,
+        progress=not args.quiet,
+        broker=args.broker,
+        queue=args.queue,
+        visibility_timeout=args.visibility_timeout,
+    )
     counts = ", ".join(f"{k} {v}" for k, v in sorted(summary.by_status.items()))
-    print(f"{summary.done} hồ sơ kiểm tra, {summary.skipped} đã có từ trước, {len(summary.problems)} dòng lỗi; "
-          f"{counts}; {summary.seconds:.1f} s → {args.out}", file=sys.stderr)
+    print(
+        f"{summary.done} hồ sơ kiểm tra, {summary.skipped} đã có từ trước, {len(summary.problems)} dòng lỗi; "
+        f"{counts}; {summary.seconds:.1f} s → {args.out}",
+        file=sys.stderr,
+    )
     return EXIT_ERROR if summary.problems else EXIT_OK
 
 

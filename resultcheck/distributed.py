@@ -46,14 +46,24 @@ TASK = "resultcheck.check_dossier"
 def make_app(broker: str, queue: str = "resultcheck", visibility_timeout: int = 300) -> Celery:
     app = Celery("resultcheck", broker=broker, backend=broker)
     app.conf.update(
-        task_acks_late=True, task_reject_on_worker_lost=True, worker_prefetch_multiplier=1,
-        task_default_queue=queue, task_serializer="json", result_serializer="json", accept_content=["json"],
+        task_acks_late=True,
+        task_reject_on_worker_lost=True,
+        worker_prefetch_multiplier=1,
+        task_default_queue=queue,
+        task_serializer="json",
+        result_serializer="json",
+        accept_content=["json"],
         # kombu looks for unacknowledged tasks of dead workers every interval x throttle seconds
         # (100 s by default, whatever the visibility timeout): look every quarter of it instead.
-        broker_transport_options={"visibility_timeout": visibility_timeout, "unacked_restore_throttle": 1,
-                                  "unacked_restore_interval": max(1, min(10, visibility_timeout // 4))},
+        broker_transport_options={
+            "visibility_timeout": visibility_timeout,
+            "unacked_restore_throttle": 1,
+            "unacked_restore_interval": max(1, min(10, visibility_timeout // 4)),
+        },
         result_backend_transport_options={"visibility_timeout": visibility_timeout},
-        result_expires=7 * 86400, worker_hijack_root_logger=False, broker_connection_retry_on_startup=True,
+        result_expires=7 * 86400,
+        worker_hijack_root_logger=False,
+        broker_connection_retry_on_startup=True,
     )
     app.task(name=TASK, bind=True)(_check_dossier_task)
     return app
@@ -66,13 +76,18 @@ def check_broker(url: str, timeout: float = 5.0) -> None:
     import redis
 
     if urlparse(url).scheme not in ("redis", "rediss", "unix"):
-        raise ConfigError(bilingual(f"--broker phải là redis://MÁY:CỔNG/SỐ, không phải {url}",
-                                    f"--broker must be redis://HOST:PORT/DB, not {url}"))
+        raise ConfigError(
+            bilingual(
+                f"--broker phải là redis://MÁY:CỔNG/SỐ, không phải {url}",
+                f"--broker must be redis://HOST:PORT/DB, not {url}",
+            )
+        )
     try:
         redis.Redis.from_url(url, socket_connect_timeout=timeout, socket_timeout=timeout).ping()
     except (redis.exceptions.RedisError, OSError, ValueError) as exc:
-        raise UnavailableError(bilingual(f"không kết nối được máy chủ Redis {url} ({exc})",
-                                         f"cannot reach the Redis broker {url} ({exc})")) from None
+        raise UnavailableError(
+            bilingual(f"không kết nối được máy chủ Redis {url} ({exc})", f"cannot reach the Redis broker {url} ({exc})")
+        ) from None
 
 
 # ---------------------------------------------------------------- worker side
@@ -97,8 +112,9 @@ def _check_dossier_task(task: Any, payload: dict[str, Any]) -> str:
     cache = RedisFileCache(_state["redis"], key)
 
     def cached(path: Path, name: str) -> FileVerdict:
-        verdict = cache.cached_check(path, lambda: checker.check_file(path, name),
-                                     wait_seconds=checker.config.limits.seconds_per_file * 2)
+        verdict = cache.cached_check(
+            path, lambda: checker.check_file(path, name), wait_seconds=checker.config.limits.seconds_per_file * 2
+        )
         return verdict if verdict.path == name else dataclasses.replace(verdict, path=name)
 
     return checker.check_dossier(dossier, cached).to_json()
@@ -116,8 +132,9 @@ def _inside_roots(dossier: Dossier, roots: list[Path]) -> Dossier:
             return dataclasses.replace(a, path=None, problem="PATH_REFUSED")
         return a
 
-    return dataclasses.replace(dossier, inputs=tuple(map(check, dossier.inputs)),
-                               results=tuple(map(check, dossier.results)))
+    return dataclasses.replace(
+        dossier, inputs=tuple(map(check, dossier.inputs)), results=tuple(map(check, dossier.results))
+    )
 
 
 class RedisFileCache:
@@ -139,8 +156,7 @@ class RedisFileCache:
             if value and not value.startswith(b"pending"):
                 return FileVerdict.from_dict(json.loads(value))
             stuck = value is not None and time.monotonic() > deadline  # a live owner that never finishes
-            if (value is None or stuck) and self.client.set(name, token, nx=value is None,
-                                                            ex=math.ceil(self.lease)):
+            if (value is None or stuck) and self.client.set(name, token, nx=value is None, ex=math.ceil(self.lease)):
                 return self._check(name, token, check)
             time.sleep(0.1)
 
@@ -165,35 +181,54 @@ class RedisFileCache:
 
 # ---------------------------------------------------------------- payloads
 
+
 def dossier_to_payload(dossier: Dossier) -> dict[str, Any]:
     def att(a: Attachment) -> dict[str, Any]:
         return {"name": a.name, "path": str(a.path) if a.path else None, "problem": a.problem, "raw": a.raw}
 
-    return {"dossier_id": dossier.dossier_id, "procedure_code": dossier.procedure_code, "agency": dossier.agency,
-            "field": dossier.field, "completed_at": dossier.completed_at, "inputs": [att(a) for a in dossier.inputs],
-            "results": [att(a) for a in dossier.results]}
+    return {
+        "dossier_id": dossier.dossier_id,
+        "procedure_code": dossier.procedure_code,
+        "agency": dossier.agency,
+        "field": dossier.field,
+        "completed_at": dossier.completed_at,
+        "inputs": [att(a) for a in dossier.inputs],
+        "results": [att(a) for a in dossier.results],
+    }
 
 
 def dossier_from_payload(p: dict[str, Any]) -> Dossier:
     def att(a: dict[str, Any]) -> Attachment:
         return Attachment(a["name"], Path(a["path"]) if a.get("path") else None, a.get("problem"), a.get("raw", ""))
 
-    return Dossier(p["dossier_id"], tuple(map(att, p["inputs"])), tuple(map(att, p["results"])),
-                   p.get("procedure_code"), p.get("agency"), p.get("field"), p.get("completed_at"))
+    return Dossier(
+        p["dossier_id"],
+        tuple(map(att, p["inputs"])),
+        tuple(map(att, p["results"])),
+        p.get("procedure_code"),
+        p.get("agency"),
+        p.get("field"),
+        p.get("completed_at"),
+    )
 
 
 # ---------------------------------------------------------------- scanner side
 
+
 def content_key(dossier: Dossier, versions_key: str) -> str:
     """What a dossier's verdict depends on: its id and metadata, each attachment's (role, path,
     sha256) and the rules, lexicon, procedures and engine versions. Another key, another task."""
-    def files(role: str, attachments: tuple[Attachment, ...]) -> list[list[str]]:
-        return [[role, a.raw or a.name, a.name, str(a.path or ""), a.problem or _file_hash(a.path)]
-                for a in attachments]
 
-    material = {"dossier": [dossier.dossier_id, dossier.procedure_code, dossier.agency, dossier.field,
-                            dossier.completed_at], "versions": versions_key,
-                "files": files("input", dossier.inputs) + files("result", dossier.results)}
+    def files(role: str, attachments: tuple[Attachment, ...]) -> list[list[str]]:
+        return [
+            [role, a.raw or a.name, a.name, str(a.path or ""), a.problem or _file_hash(a.path)] for a in attachments
+        ]
+
+    material = {
+        "dossier": [dossier.dossier_id, dossier.procedure_code, dossier.agency, dossier.field, dossier.completed_at],
+        "versions": versions_key,
+        "files": files("input", dossier.inputs) + files("result", dossier.results),
+    }
     return hashlib.sha256(json.dumps(material, ensure_ascii=False).encode()).hexdigest()
 
 
@@ -217,8 +252,14 @@ def reusable(verdict_json: str) -> bool:
 SENT = "resultcheck:sent:"  # a marker per task id: sent and not yet finished (so a resumed scan sends no twin)
 
 
-def run_distributed(dossiers: list[Dossier], config: Config, broker: str, queue: str = "resultcheck",
-                    visibility_timeout: int = 300, poll: float = 0.2) -> Generator[tuple[str, str]]:
+def run_distributed(
+    dossiers: list[Dossier],
+    config: Config,
+    broker: str,
+    queue: str = "resultcheck",
+    visibility_timeout: int = 300,
+    poll: float = 0.2,
+) -> Generator[tuple[str, str]]:
     """Send every dossier as a task, then yield (dossier_id, verdict JSON) as results arrive.
 
     A task's id is its dossier's content key, so a verdict is replayed only for the same file
@@ -230,13 +271,17 @@ def run_distributed(dossiers: list[Dossier], config: Config, broker: str, queue:
     try:
         yield from _run_distributed(dossiers, config, broker, queue, visibility_timeout, poll)
     except (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError, OperationalError) as exc:
-        raise UnavailableError(bilingual(
-            f"mất kết nối tới máy chủ Redis {broker} ({exc}); chạy lại với --resume khi máy chủ hoạt động",
-            f"lost the Redis broker {broker} ({exc}); run again with --resume when it is back")) from None
+        raise UnavailableError(
+            bilingual(
+                f"mất kết nối tới máy chủ Redis {broker} ({exc}); chạy lại với --resume khi máy chủ hoạt động",
+                f"lost the Redis broker {broker} ({exc}); run again with --resume when it is back",
+            )
+        ) from None
 
 
-def _run_distributed(dossiers: list[Dossier], config: Config, broker: str, queue: str, visibility_timeout: int,
-                     poll: float) -> Iterator[tuple[str, str]]:
+def _run_distributed(
+    dossiers: list[Dossier], config: Config, broker: str, queue: str, visibility_timeout: int, poll: float
+) -> Iterator[tuple[str, str]]:
     app = make_app(broker, queue, visibility_timeout)
     versions = Checker(config, isolate=False).versions
     versions_key = rules_key(versions)
@@ -263,8 +308,17 @@ def _run_distributed(dossiers: list[Dossier], config: Config, broker: str, queue
         time.sleep(poll)
 
 
-def run_worker(broker: str, *, queue: str, concurrency: int, roots: list[Path], config: Config,
-               visibility_timeout: int, ocr_threads: int, hostname: str | None = None) -> None:
+def run_worker(
+    broker: str,
+    *,
+    queue: str,
+    concurrency: int,
+    roots: list[Path],
+    config: Config,
+    visibility_timeout: int,
+    ocr_threads: int,
+    hostname: str | None = None,
+) -> None:
     os.environ["OMP_THREAD_LIMIT"] = str(ocr_threads)
     configure_worker(roots, config)
     app = make_app(broker, queue, visibility_timeout)
@@ -272,6 +326,22 @@ def run_worker(broker: str, *, queue: str, concurrency: int, roots: list[Path], 
 
     install_from_environment(app)  # RESULTCHECK_WORKER_METRICS_PORT: the /metrics counters, per worker
     limit = int(config.limits.seconds_per_file * 4)
-    app.worker_main(["worker", "--loglevel", "INFO", "--concurrency", str(concurrency), "-Q", queue,
-                     "--pool", "prefork", "-n", hostname or f"resultcheck-{os.getpid()}@%h",
-                     "--time-limit", str(limit), "--without-gossip", "--without-mingle"])
+    app.worker_main(
+        [
+            "worker",
+            "--loglevel",
+            "INFO",
+            "--concurrency",
+            str(concurrency),
+            "-Q",
+            queue,
+            "--pool",
+            "prefork",
+            "-n",
+            hostname or f"resultcheck-{os.getpid()}@%h",
+            "--time-limit",
+            str(limit),
+            "--without-gossip",
+            "--without-mingle",
+        ]
+    )

@@ -40,6 +40,9 @@ class ScanInterrupted(ResultcheckError):
     def __init__(self, signum: int = signal.SIGINT, done: int = 0) -> None:
         self.signum, self.done = int(signum), done
         name = signal.Signals(self.signum).name
-        super().__init__(bilingual(f"đã dừng quét ({name}) sau {done} hồ sơ; chạy lại lệnh với --resume để tiếp tục",
-                                   f"scan stopped ({name}) after {done} dossiers; run the same command with "
-                                   "--resume to continue"))
+        super().__init__(
+            bilingual(
+                f"đã dừng quét ({name}) sau {done} hồ sơ; chạy lại lệnh với --resume để tiếp tục",
+                f"scan stopped ({name}) after {done} dossiers; run the same command with --resume to continue",
+            )
+        )

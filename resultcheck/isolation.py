@@ -111,12 +111,15 @@ class IsolatedChecker:
         ours, theirs = socket.socketpair()
         home = str(Path(__file__).resolve().parent.parent)  # where this resultcheck is importable from
         main = threading.current_thread() is threading.main_thread()
-        code = (f"import sys; sys.path.append({home!r}); from resultcheck.isolation import _serve; "
-                f"_serve({theirs.fileno()}, {os.getpid()}, {main})")
+        code = (
+            f"import sys; sys.path.append({home!r}); from resultcheck.isolation import _serve; "
+            f"_serve({theirs.fileno()}, {os.getpid()}, {main})"
+        )
         try:
             # a process group of its own: a terminal's Ctrl-C goes to the caller, which decides
-            self._process = subprocess.Popen([sys.executable, "-c", code], pass_fds=(theirs.fileno(),),
-                                             stdin=subprocess.DEVNULL, process_group=0)
+            self._process = subprocess.Popen(
+                [sys.executable, "-c", code], pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL, process_group=0
+            )
         finally:
             theirs.close()
         self._conn = Connection(ours.detach())
@@ -184,32 +187,44 @@ class IsolatedChecker:
         with self._lock:
             kind, payload, _, _ = self._ask(("fingerprint", str(path), None))
             if kind is None:
-                log.warning("fingerprinting %s took over %s s: parser stopped", path,
-                            self.config.limits.seconds_per_file)
+                log.warning(
+                    "fingerprinting %s took over %s s: parser stopped", path, self.config.limits.seconds_per_file
+                )
             return payload if kind == "ok" else None
 
     def check_file(self, source: str | Path | bytes, name: str | None = None) -> FileVerdict:
         with self._lock:
             kind, payload, exitcode, elapsed = self._ask(
-                ("check", source if isinstance(source, bytes) else str(source), name))
+                ("check", source if isinstance(source, bytes) else str(source), name)
+            )
             if kind == "ok":
                 return FileVerdict.from_dict(payload)
             if kind == "error":
                 raise payload
             if kind is None:
-                log.warning("checking %s took over %s s: parser stopped", name or source,
-                            self.config.limits.seconds_per_file)
+                log.warning(
+                    "checking %s took over %s s: parser stopped", name or source, self.config.limits.seconds_per_file
+                )
                 return self._failed(source, name, "LIMIT_FILE_TIME", elapsed, limit=self.config.limits.seconds_per_file)
             if kind == "memory" or exitcode == -signal.SIGKILL:
                 return self._failed(source, name, "LIMIT_MEMORY", elapsed, limit=self.config.limits.max_memory_bytes)
             return self._failed(source, name, "PARSER_CRASHED", elapsed, detail=_describe(exitcode))
 
-    def _failed(self, source: str | Path | bytes, name: str | None, code: str, elapsed_ms: float,
-                **fmt: Any) -> FileVerdict:
+    def _failed(
+        self, source: str | Path | bytes, name: str | None, code: str, elapsed_ms: float, **fmt: Any
+    ) -> FileVerdict:
         display, size, digest = _identity(source, name)
-        return FileVerdict(path=display, sha256=digest, size=size, mime="application/octet-stream",
-                           category=Category.UNREADABLE, confidence=0.5,
-                           reasons=(reason(code, "isolation", **fmt),), versions=self.versions, elapsed_ms=elapsed_ms)
+        return FileVerdict(
+            path=display,
+            sha256=digest,
+            size=size,
+            mime="application/octet-stream",
+            category=Category.UNREADABLE,
+            confidence=0.5,
+            reasons=(reason(code, "isolation", **fmt),),
+            versions=self.versions,
+            elapsed_ms=elapsed_ms,
+        )
 
 
 def _describe(exitcode: int | None) -> str:

@@ -36,6 +36,7 @@ def die_with_parent(parent_pid: int | None = None) -> bool:
 
 def watch_parent(parent_pid: int, every: float = 0.5) -> threading.Thread:
     """A daemon thread that ends this process within `every` seconds of its parent's death."""
+
     def watch() -> None:
         while os.getppid() == parent_pid:
             threading.Event().wait(every)

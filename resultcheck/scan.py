@@ -76,8 +76,9 @@ def _check_dossier(dossier: Dossier) -> str:
 
     def cached(path: Path, name: str) -> FileVerdict:
         sha = sha256_file(path)
-        verdict = store.cached_check(sha, key, lambda: checker.check_file(path, name),
-                                     wait_seconds=limits.seconds_per_file * 2)
+        verdict = store.cached_check(
+            sha, key, lambda: checker.check_file(path, name), wait_seconds=limits.seconds_per_file * 2
+        )
         return verdict if verdict.path == name else _renamed(verdict, name)
 
     return checker.check_dossier(dossier, cached).to_json()
@@ -90,6 +91,7 @@ def _renamed(verdict: FileVerdict, name: str) -> FileVerdict:
 
 
 # ---------------------------------------------------------------- parent side
+
 
 class Progress:
     """A one-line bar on a terminal; a log line every 10 % otherwise."""
@@ -109,8 +111,10 @@ class Progress:
         rate = self.done / elapsed
         eta = (self.total - self.done) / rate if rate else 0
         counts = " ".join(f"{k} {v}" for k, v in sorted(self.counts.items()))
-        line = (f"hồ sơ {self.done}/{self.total} ({self.done / max(1, self.total):.0%}) {rate:.2f}/s "
-                f"còn ~{_duration(eta)} | {counts}")
+        line = (
+            f"hồ sơ {self.done}/{self.total} ({self.done / max(1, self.total):.0%}) {rate:.2f}/s "
+            f"còn ~{_duration(eta)} | {counts}"
+        )
         if self.tty:
             width = 24
             filled = int(width * self.done / max(1, self.total))
@@ -174,10 +178,20 @@ class Output:
         self.fh.close()
 
 
-def scan(source: Path, out: Path, *, config: Config | None = None, workers: int | None = None,
-         resume: bool = False, store_path: Path | None = None, base_dir: Path | None = None,
-         progress: bool = True, broker: str | None = None, queue: str = "resultcheck",
-         visibility_timeout: int = 300) -> ScanSummary:
+def scan(
+    source: Path,
+    out: Path,
+    *,
+    config: Config | None = None,
+    workers: int | None = None,
+    resume: bool = False,
+    store_path: Path | None = None,
+    base_dir: Path | None = None,
+    progress: bool = True,
+    broker: str | None = None,
+    queue: str = "resultcheck",
+    visibility_timeout: int = 300,
+) -> ScanSummary:
     """Check every dossier of `source` (manifest, sync payload or folder tree) into `out`.
 
     With `broker`, the dossiers are checked by Celery workers (see distributed.py) instead of
@@ -258,19 +272,26 @@ def _stop_on_sigterm() -> Iterator[None]:
 def _preflight(source: Path, out: Path, store_path: Path, resume: bool, broker: str | None) -> None:
     """Everything that can be said before an output file is created (so a failed start blocks no rerun)."""
     if not source.exists():
-        raise InputError(bilingual(f"không tìm thấy danh sách hồ sơ hay thư mục: {source}",
-                                   f"no such manifest or folder: {source}"))
+        raise InputError(
+            bilingual(f"không tìm thấy danh sách hồ sơ hay thư mục: {source}", f"no such manifest or folder: {source}")
+        )
     for target in (out, store_path):
         if not target.parent.is_dir():
-            raise InputError(bilingual(f"thư mục {target.parent} không tồn tại (cho {target.name})",
-                                       f"folder {target.parent} does not exist (for {target.name})"))
+            raise InputError(
+                bilingual(
+                    f"thư mục {target.parent} không tồn tại (cho {target.name})",
+                    f"folder {target.parent} does not exist (for {target.name})",
+                )
+            )
         if target.is_dir():
             raise InputError(bilingual(f"{target} là thư mục, cần một tên tệp", f"{target} is a folder, not a file"))
     if not resume and (out.exists() or store_path.exists()):
-        raise InputError(bilingual(f"{out} hoặc {store_path} đã có: thêm --resume để tiếp tục lần quét đó, "
-                                   "hoặc chọn --out khác",
-                                   f"{out} or {store_path} exists: add --resume to continue that scan, "
-                                   "or choose another --out"))
+        raise InputError(
+            bilingual(
+                f"{out} hoặc {store_path} đã có: thêm --resume để tiếp tục lần quét đó, hoặc chọn --out khác",
+                f"{out} or {store_path} exists: add --resume to continue that scan, or choose another --out",
+            )
+        )
     if broker:
         from .distributed import check_broker
 
@@ -343,12 +364,32 @@ def _kill_pool(pool: ProcessPoolExecutor) -> None:
 def _crashed(dossier: Dossier, config: Config) -> DossierVerdict:
     note = reason("WORKER_CRASHED", "scan", attempts=MAX_ATTEMPTS)
     versions = Checker(config, isolate=False).versions
-    return DossierVerdict(dossier.dossier_id, Status.REVIEW, note.message, (note,), (), versions,
-                          dossier.procedure_code, dossier.agency, dossier.field, completed_at=dossier.completed_at)
+    return DossierVerdict(
+        dossier.dossier_id,
+        Status.REVIEW,
+        note.message,
+        (note,),
+        (),
+        versions,
+        dossier.procedure_code,
+        dossier.agency,
+        dossier.field,
+        completed_at=dossier.completed_at,
+    )
 
 
-CSV_FIELDS = ["dossier_id", "status", "summary", "agency", "field", "procedure_code", "results", "categories",
-              "duplicate_of", "elapsed_ms"]
+CSV_FIELDS = [
+    "dossier_id",
+    "status",
+    "summary",
+    "agency",
+    "field",
+    "procedure_code",
+    "results",
+    "categories",
+    "duplicate_of",
+    "elapsed_ms",
+]
 
 
 def write_csv(jsonl: Path, target: Path) -> None:
@@ -362,14 +403,20 @@ def write_csv(jsonl: Path, target: Path) -> None:
             if d is None:
                 continue  # not written by a scan (an edited file): the CSV shows the dossier lines only
             files = [f for f in d.get("files") or [] if isinstance(f, dict)]
-            writer.writerow({
-                "dossier_id": d["dossier_id"], "status": d["status"], "summary": d["summary"],
-                "agency": d.get("agency") or "", "field": d.get("field") or "",
-                "procedure_code": d.get("procedure_code") or "", "results": len(files),
-                "categories": "; ".join(f"{f.get('name')}: {f.get('category')}" for f in files),
-                "duplicate_of": "; ".join(str(f["duplicate_of"]) for f in files if f.get("duplicate_of")),
-                "elapsed_ms": d.get("elapsed_ms", 0),
-            })
+            writer.writerow(
+                {
+                    "dossier_id": d["dossier_id"],
+                    "status": d["status"],
+                    "summary": d["summary"],
+                    "agency": d.get("agency") or "",
+                    "field": d.get("field") or "",
+                    "procedure_code": d.get("procedure_code") or "",
+                    "results": len(files),
+                    "categories": "; ".join(f"{f.get('name')}: {f.get('category')}" for f in files),
+                    "duplicate_of": "; ".join(str(f["duplicate_of"]) for f in files if f.get("duplicate_of")),
+                    "elapsed_ms": d.get("elapsed_ms", 0),
+                }
+            )
     tmp = target.with_suffix(target.suffix + ".tmp")
     tmp.write_text("\ufeff" + buf.getvalue(), encoding="utf-8")
     os.replace(tmp, target)

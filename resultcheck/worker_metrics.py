@@ -22,7 +22,7 @@ from collections.abc import Mapping
 from typing import Any
 
 PORT_VARIABLE = "RESULTCHECK_WORKER_METRICS_PORT"
-_metrics: list[Any] = []   # this process's Metrics, made on first use (after the fork)
+_metrics: list[Any] = []  # this process's Metrics, made on first use (after the fork)
 
 
 def install_from_environment(app: Any, env: Mapping[str, str] = os.environ) -> int | None:

@@ -31,23 +31,26 @@ def mutate(data: bytes, other: bytes, rng: random.Random) -> bytes:
             buf[at] ^= 1 << rng.randrange(8)
         elif op == 1:
             run = rng.randint(1, 64)
-            buf[at:at + run] = bytes(rng.randrange(256) for _ in range(min(run, len(buf) - at)))
+            buf[at : at + run] = bytes(rng.randrange(256) for _ in range(min(run, len(buf) - at)))
         elif op == 2:
             buf[at:at] = bytes(rng.choice([0, 255, 0x25, 0x50]) for _ in range(rng.randint(1, 32)))
         elif op == 3:
-            del buf[at:at + rng.randint(1, 256)]
+            del buf[at : at + rng.randint(1, 256)]
         elif op == 4:
-            del buf[rng.randint(len(buf) // 4, len(buf)):]
+            del buf[rng.randint(len(buf) // 4, len(buf)) :]
         else:
             cut = rng.randrange(len(other)) if other else 0
-            buf = buf[:at] + bytearray(other[cut:cut + rng.randint(16, 4096)]) + buf[at:]
+            buf = buf[:at] + bytearray(other[cut : cut + rng.randint(16, 4096)]) + buf[at:]
     return bytes(buf)
 
 
 def run(inputs: int, seed: int = 1, max_file_bytes: int = 400_000) -> tuple[int, list[tuple[str, str]]]:
     """Check `inputs` mutants made from `seed` (the same ones on any machine, however fast)."""
-    samples = [p.read_bytes() for p in sorted(SAMPLES.rglob("*")) if p.is_file() and p.name != "manifest.jsonl"
-               and p.stat().st_size <= max_file_bytes]
+    samples = [
+        p.read_bytes()
+        for p in sorted(SAMPLES.rglob("*"))
+        if p.is_file() and p.name != "manifest.jsonl" and p.stat().st_size <= max_file_bytes
+    ]
     rng = random.Random(seed)
     checker = Checker(Config().with_limits(seconds_per_file=30, ocr_seconds_per_file=10))
     findings: list[tuple[str, str]] = []

@@ -67,8 +67,20 @@ def test_report_on_missing_file_folder_and_bad_lines(tmp_path) -> None:
     assert proc.returncode == 2 and "not a file" in one_line(proc.stderr)
     check_json = run("check", "--json", str(GOOD)).stdout.strip()
     bad = tmp_path / "v.jsonl"
-    bad.write_text("\n".join([verdict_line("A"), json.dumps({"dossier_id": "B", "summary": "no status"}),
-                              check_json, "[1, 2]", "{torn", verdict_line("C", "fail")]) + "\n", encoding="utf-8")
+    bad.write_text(
+        "\n".join(
+            [
+                verdict_line("A"),
+                json.dumps({"dossier_id": "B", "summary": "no status"}),
+                check_json,
+                "[1, 2]",
+                "{torn",
+                verdict_line("C", "fail"),
+            ]
+        )
+        + "\n",
+        encoding="utf-8",
+    )
     proc = run("report", str(bad))
     assert proc.returncode == 0 and not proc.stderr
     assert "A " in proc.stdout and "C " in proc.stdout and "Bỏ qua 4 dòng" in proc.stdout  # counted, not silent
@@ -110,11 +122,18 @@ def test_ctrl_c_is_one_line_and_exit_130(tmp_path, command) -> None:
     if command == "check":
         args, workers = ["check", str(slow)], 2  # the command and its parser child
     else:
-        (tmp_path / "m.jsonl").write_text("".join(json.dumps({"dossier_id": f"D{i}", "results": [
-            {"path": "slow.pdf"}]}) + "\n" for i in range(2)), encoding="utf-8")
+        (tmp_path / "m.jsonl").write_text(
+            "".join(json.dumps({"dossier_id": f"D{i}", "results": [{"path": "slow.pdf"}]}) + "\n" for i in range(2)),
+            encoding="utf-8",
+        )
         args, workers = ["scan", str(tmp_path / "m.jsonl"), "--out", str(tmp_path / "v.jsonl"), "--workers", "1"], 3
-    proc = subprocess.Popen([str(EXE), *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            env={**os.environ, "OMP_THREAD_LIMIT": "1"}, start_new_session=True)
+    proc = subprocess.Popen(
+        [str(EXE), *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "OMP_THREAD_LIMIT": "1"},
+        start_new_session=True,
+    )
     deadline = time.monotonic() + 120
     while len(session_members(proc.pid)) < workers and time.monotonic() < deadline:
         time.sleep(0.05)  # until the work runs in its children (the parser is OCRing the slow scan)
@@ -144,10 +163,14 @@ def test_unreadable_folder_tree_leaves_no_output_behind(tmp_path) -> None:
     out.parent.mkdir()
     tree.chmod(0)
     try:
-        drop = ["setpriv", "--bounding-set=-dac_override,-dac_read_search",
-                "--inh-caps=-dac_override,-dac_read_search"] if os.geteuid() == 0 else []
-        proc = subprocess.run([*drop, str(EXE), "scan", str(tree), "--out", str(out)],
-                              capture_output=True, text=True, timeout=120)
+        drop = (
+            ["setpriv", "--bounding-set=-dac_override,-dac_read_search", "--inh-caps=-dac_override,-dac_read_search"]
+            if os.geteuid() == 0
+            else []
+        )
+        proc = subprocess.run(
+            [*drop, str(EXE), "scan", str(tree), "--out", str(out)], capture_output=True, text=True, timeout=120
+        )
     finally:
         tree.chmod(0o755)
     assert proc.returncode == 2 and "cannot read folder" in one_line(proc.stderr) and "Traceback" not in proc.stderr

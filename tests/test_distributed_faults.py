@@ -37,9 +37,27 @@ def db(url: str, number: int) -> str:
 
 def worker(url: str, root: Path, name: str, log: Path | None = None) -> subprocess.Popen:
     err = log.open("wb") if log else subprocess.DEVNULL
-    return subprocess.Popen([str(EXE), "worker", "--broker", url, "--concurrency", "1", "--root", str(root),
-                             "--visibility-timeout", "8", "--no-ocr", "--name", f"{name}@%h"], env=ENV,
-                            start_new_session=True, stdout=subprocess.DEVNULL, stderr=err)
+    return subprocess.Popen(
+        [
+            str(EXE),
+            "worker",
+            "--broker",
+            url,
+            "--concurrency",
+            "1",
+            "--root",
+            str(root),
+            "--visibility-timeout",
+            "8",
+            "--no-ocr",
+            "--name",
+            f"{name}@%h",
+        ],
+        env=ENV,
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=err,
+    )
 
 
 def stop(proc: subprocess.Popen) -> None:
@@ -54,8 +72,12 @@ def one_dossier(folder: Path, result: Path, count: int = 1) -> Path:
     (folder / "files").mkdir(parents=True, exist_ok=True)
     shutil.copy(result, folder / "files" / "kq.pdf")
     manifest = folder / "manifest.jsonl"
-    manifest.write_text("".join(json.dumps({"dossier_id": f"D{i}", "results": [{"path": "files/kq.pdf"}]}) + "\n"
-                                for i in range(count)), encoding="utf-8")
+    manifest.write_text(
+        "".join(
+            json.dumps({"dossier_id": f"D{i}", "results": [{"path": "files/kq.pdf"}]}) + "\n" for i in range(count)
+        ),
+        encoding="utf-8",
+    )
     return manifest
 
 
@@ -103,13 +125,37 @@ def test_unreadable_file_agrees_with_the_local_scan(redis_url, tmp_path) -> None
     manifest = one_dossier(tmp_path, GOOD)
     (tmp_path / "files" / "kq.pdf").chmod(0)
     local = tmp_path / "local.jsonl"
-    prefix = ["setpriv", "--bounding-set=-dac_override,-dac_read_search",
-              "--inh-caps=-dac_override,-dac_read_search"] if os.geteuid() == 0 else []
-    subprocess.run([*prefix, str(EXE), "scan", str(manifest), "--out", str(local), "--no-ocr", "--quiet"],
-                   env=ENV, check=True, timeout=300)
-    w = subprocess.Popen([*prefix, str(EXE), "worker", "--broker", url, "--concurrency", "1", "--root", str(tmp_path),
-                          "--no-ocr", "--name", "noperm@%h"], env=ENV, start_new_session=True,
-                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    prefix = (
+        ["setpriv", "--bounding-set=-dac_override,-dac_read_search", "--inh-caps=-dac_override,-dac_read_search"]
+        if os.geteuid() == 0
+        else []
+    )
+    subprocess.run(
+        [*prefix, str(EXE), "scan", str(manifest), "--out", str(local), "--no-ocr", "--quiet"],
+        env=ENV,
+        check=True,
+        timeout=300,
+    )
+    w = subprocess.Popen(
+        [
+            *prefix,
+            str(EXE),
+            "worker",
+            "--broker",
+            url,
+            "--concurrency",
+            "1",
+            "--root",
+            str(tmp_path),
+            "--no-ocr",
+            "--name",
+            "noperm@%h",
+        ],
+        env=ENV,
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         scan(manifest, tmp_path / "dist.jsonl", broker=url, progress=False, visibility_timeout=8)
     finally:
@@ -172,12 +218,14 @@ def test_a_dead_workers_redis_claim_expires_within_the_lease(redis_url, tmp_path
         time.sleep(4)  # longer than the lease: only renewal keeps the claim
         return verdict("slow")
 
-    first = threading.Thread(target=lambda: RedisFileCache(client, "k", lease=1.5).cached_check(
-        other, slow, wait_seconds=300))
+    first = threading.Thread(
+        target=lambda: RedisFileCache(client, "k", lease=1.5).cached_check(other, slow, wait_seconds=300)
+    )
     first.start()
     time.sleep(0.5)
-    second = RedisFileCache(client, "k", lease=1.5).cached_check(other, lambda: calls.append(2) or verdict("twin"),
-                                                                   wait_seconds=300)
+    second = RedisFileCache(client, "k", lease=1.5).cached_check(
+        other, lambda: calls.append(2) or verdict("twin"), wait_seconds=300
+    )
     first.join()
     assert second.path == "slow" and calls == [1]
 
@@ -185,15 +233,18 @@ def test_a_dead_workers_redis_claim_expires_within_the_lease(redis_url, tmp_path
 def test_a_stale_sqlite_claim_is_taken_over(tmp_path) -> None:
     store = Store(tmp_path / "s.sqlite")
     # a live process (pid 1) that stopped renewing: stale after the lease
-    store.db.execute("INSERT INTO files(key, sha256, state, owner, updated) VALUES ('abc|k', 'abc', 'pending', 1, ?)",
-                     (time.time() - 30,))
+    store.db.execute(
+        "INSERT INTO files(key, sha256, state, owner, updated) VALUES ('abc|k', 'abc', 'pending', 1, ?)",
+        (time.time() - 30,),
+    )
     started = time.monotonic()
     got = store.cached_check("abc", "k", lambda: verdict("mine"), wait_seconds=300, lease=5)
     assert got.path == "mine" and time.monotonic() - started < 2
     from resultcheck.messages import reason
 
-    unreadable = FileVerdict("x", "", 0, "", Category.UNREADABLE, 1.0,
-                             (reason("FILE_NOT_READABLE", "access", path="x", why="w"),), {})
+    unreadable = FileVerdict(
+        "x", "", 0, "", Category.UNREADABLE, 1.0, (reason("FILE_NOT_READABLE", "access", path="x", why="w"),), {}
+    )
     store.cached_check("def", "k", lambda: unreadable, wait_seconds=5)
     left = sqlite3.connect(tmp_path / "s.sqlite").execute("SELECT COUNT(*) FROM files WHERE sha256='def'").fetchone()
     assert left == (0,)
@@ -211,24 +262,64 @@ def test_broker_fault_run_worker_killed_faults_injected_file_changed(redis_url, 
     records = make_corpus(tmp_path, 60)
     manifest = tmp_path / "manifest.jsonl"
     reference = tmp_path / "reference.jsonl"
-    subprocess.run([str(EXE), "scan", str(manifest), "--out", str(reference), "--workers", "2", "--no-ocr", "--quiet"],
-                   env=ENV, check=True, timeout=300, stderr=subprocess.DEVNULL)
+    subprocess.run(
+        [str(EXE), "scan", str(manifest), "--out", str(reference), "--workers", "2", "--no-ocr", "--quiet"],
+        env=ENV,
+        check=True,
+        timeout=300,
+        stderr=subprocess.DEVNULL,
+    )
     files = sorted(str((tmp_path / r[k][0]["path"]).resolve()) for r in records for k in ("inputs", "results"))
     faulty = set(random.Random(77).sample(files, len(files) // 10))
     (tmp_path / "faults.txt").write_text("\n".join(sorted(faulty)) + "\n", encoding="utf-8")
-    env = {**ENV, "PYTHONPATH": os.pathsep.join(filter(None, [str(HOOK), ENV.get("PYTHONPATH")])),
-           "RESULTCHECK_TEST_FAULTS": str(tmp_path / "faults.txt")}
+    env = {
+        **ENV,
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(HOOK), ENV.get("PYTHONPATH")])),
+        "RESULTCHECK_TEST_FAULTS": str(tmp_path / "faults.txt"),
+    }
 
     def start(name: str) -> subprocess.Popen:
-        return subprocess.Popen([str(EXE), "worker", "--broker", url, "--concurrency", "1", "--root", str(tmp_path),
-                                 "--visibility-timeout", "8", "--no-ocr", "--name", f"{name}@%h"], env=env,
-                                start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        return subprocess.Popen(
+            [
+                str(EXE),
+                "worker",
+                "--broker",
+                url,
+                "--concurrency",
+                "1",
+                "--root",
+                str(tmp_path),
+                "--visibility-timeout",
+                "8",
+                "--no-ocr",
+                "--name",
+                f"{name}@%h",
+            ],
+            env=env,
+            start_new_session=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
 
     workers = [start("f1"), start("f2")]
     out = tmp_path / "dist.jsonl"
     try:
-        scanner = subprocess.Popen([str(EXE), "scan", str(manifest), "--out", str(out), "--broker", url, "--quiet",
-                                    "--visibility-timeout", "8"], env=env, stderr=subprocess.PIPE)
+        scanner = subprocess.Popen(
+            [
+                str(EXE),
+                "scan",
+                str(manifest),
+                "--out",
+                str(out),
+                "--broker",
+                url,
+                "--quiet",
+                "--visibility-timeout",
+                "8",
+            ],
+            env=env,
+            stderr=subprocess.PIPE,
+        )
         deadline = time.monotonic() + 300
         while time.monotonic() < deadline and (not out.exists() or out.read_bytes().count(b"\n") < 15):
             time.sleep(0.05)
@@ -246,11 +337,17 @@ def test_broker_fault_run_worker_killed_faults_injected_file_changed(redis_url, 
         assert scanner.returncode == 0, err.decode()[-2000:]
         got, expected = unique_rows(out), unique_rows(reference)
         assert set(got) == set(expected) and len(got) == 60
-        faulted = {r["dossier_id"] for r in records
-                   if {str((tmp_path / r[k][0]["path"]).resolve()) for k in ("inputs", "results")} & faulty}
+        faulted = {
+            r["dossier_id"]
+            for r in records
+            if {str((tmp_path / r[k][0]["path"]).resolve()) for k in ("inputs", "results")} & faulty
+        }
         assert all(essence(got[i]) == essence(expected[i]) for i in set(got) - faulted)
-        assert all(got[r["dossier_id"]]["files"][0]["reasons"][0]["code"] == "FILE_NOT_READABLE" for r in records
-                   if str((tmp_path / r["results"][0]["path"]).resolve()) in faulty)
+        assert all(
+            got[r["dossier_id"]]["files"][0]["reasons"][0]["code"] == "FILE_NOT_READABLE"
+            for r in records
+            if str((tmp_path / r["results"][0]["path"]).resolve()) in faulty
+        )
         # a blank result replaced by the genuine one of another dossier: scanned again, a fresh verdict
         blank = next(r for n, r in enumerate(records) if n % 4 == 2 and r["dossier_id"] not in faulted)
         genuine = next(r for n, r in enumerate(records) if n % 4 == 0 and r["dossier_id"] not in faulted)
@@ -262,6 +359,8 @@ def test_broker_fault_run_worker_killed_faults_injected_file_changed(redis_url, 
     finally:
         for w in workers:
             stop(w)
-    print(f"\nBROKER FAULT RUN: dossiers 60, EIO faults {len(faulty)}, worker SIGKILLed mid-run, all 60 written once, "
-          f"verdicts equal on {60 - len(faulted)} clean dossiers, scan finished {recovery:.1f} s after the kill "
-          f"(visibility timeout 8 s, claim lease 10 s); changed file re-judged: fail -> pass")
+    print(
+        f"\nBROKER FAULT RUN: dossiers 60, EIO faults {len(faulty)}, worker SIGKILLed mid-run, all 60 written once, "
+        f"verdicts equal on {60 - len(faulted)} clean dossiers, scan finished {recovery:.1f} s after the kill "
+        f"(visibility timeout 8 s, claim lease 10 s); changed file re-judged: fail -> pass"
+    )

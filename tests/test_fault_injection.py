@@ -24,15 +24,32 @@ EXE = Path(sys.executable).with_name("resultcheck")
 HOOK = Path(__file__).resolve().parent / "faultinject"
 DOSSIERS = 200
 
-DECISION = ["ỦY BAN NHÂN DÂN HUYỆN BA BỂ", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
-            "Số: {n}/QĐ-UBND", "QUYẾT ĐỊNH", "Về việc cấp giấy phép xây dựng", "CHỦ TỊCH ỦY BAN NHÂN DÂN HUYỆN",
-            "Căn cứ Luật Xây dựng năm 2014;", "QUYẾT ĐỊNH:",
-            "Điều 1. Cấp giấy phép xây dựng cho ông Nguyễn Văn An {n}.",
-            "Điều 2. Quyết định này có hiệu lực kể từ ngày ký.", "Nơi nhận:", "TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"]
-APPLICATION = ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
-               "ĐƠN ĐỀ NGHỊ CẤP GIẤY PHÉP XÂY DỰNG",
-               "Kính gửi: Ủy ban nhân dân huyện Ba Bể", "Tôi tên là Nguyễn Văn An {n}, sinh năm 1980.",
-               "Tôi cam đoan những nội dung trên là đúng sự thật.", "Người làm đơn", "(Ký, ghi rõ họ tên)"]
+DECISION = [
+    "ỦY BAN NHÂN DÂN HUYỆN BA BỂ",
+    "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+    "Độc lập - Tự do - Hạnh phúc",
+    "Số: {n}/QĐ-UBND",
+    "QUYẾT ĐỊNH",
+    "Về việc cấp giấy phép xây dựng",
+    "CHỦ TỊCH ỦY BAN NHÂN DÂN HUYỆN",
+    "Căn cứ Luật Xây dựng năm 2014;",
+    "QUYẾT ĐỊNH:",
+    "Điều 1. Cấp giấy phép xây dựng cho ông Nguyễn Văn An {n}.",
+    "Điều 2. Quyết định này có hiệu lực kể từ ngày ký.",
+    "Nơi nhận:",
+    "TM. ỦY BAN NHÂN DÂN",
+    "CHỦ TỊCH",
+]
+APPLICATION = [
+    "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+    "Độc lập - Tự do - Hạnh phúc",
+    "ĐƠN ĐỀ NGHỊ CẤP GIẤY PHÉP XÂY DỰNG",
+    "Kính gửi: Ủy ban nhân dân huyện Ba Bể",
+    "Tôi tên là Nguyễn Văn An {n}, sinh năm 1980.",
+    "Tôi cam đoan những nội dung trên là đúng sự thật.",
+    "Người làm đơn",
+    "(Ký, ghi rõ họ tên)",
+]
 
 
 def pdf(lines: list[str], n: int) -> bytes:
@@ -46,13 +63,23 @@ def make_corpus(root: Path, count: int = DOSSIERS) -> list[dict]:
         folder = root / "files" / f"{n:03d}"
         folder.mkdir(parents=True)
         (folder / "don.pdf").write_bytes(pdf(APPLICATION, n))
-        result = {0: pdf(DECISION, n), 1: pdf(APPLICATION, n + 10_000), 2: pdf([], n),
-                  3: (folder / "don.pdf").read_bytes()}[n % 4]
+        result = {
+            0: pdf(DECISION, n),
+            1: pdf(APPLICATION, n + 10_000),
+            2: pdf([], n),
+            3: (folder / "don.pdf").read_bytes(),
+        }[n % 4]
         (folder / "kq.pdf").write_bytes(result)
-        records.append({"dossier_id": f"HS-{n:03d}", "inputs": [{"path": f"files/{n:03d}/don.pdf", "name": "Đơn"}],
-                        "results": [{"path": f"files/{n:03d}/kq.pdf"}]})
-    (root / "manifest.jsonl").write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records),
-                                         encoding="utf-8")
+        records.append(
+            {
+                "dossier_id": f"HS-{n:03d}",
+                "inputs": [{"path": f"files/{n:03d}/don.pdf", "name": "Đơn"}],
+                "results": [{"path": f"files/{n:03d}/kq.pdf"}],
+            }
+        )
+    (root / "manifest.jsonl").write_text(
+        "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8"
+    )
     return records
 
 
@@ -70,8 +97,9 @@ def rows(path: Path) -> dict[str, dict]:
 
 
 def essence(row: dict) -> tuple:
-    return row["status"], tuple((f["category"], tuple(r["code"] for r in f["reasons"]), f.get("duplicate_of"))
-                                for f in row["files"])
+    return row["status"], tuple(
+        (f["category"], tuple(r["code"] for r in f["reasons"]), f.get("duplicate_of")) for f in row["files"]
+    )
 
 
 def test_fault_injection_run(tmp_path) -> None:
@@ -81,15 +109,19 @@ def test_fault_injection_run(tmp_path) -> None:
     env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
     reference = tmp_path / "reference.jsonl"
     base = ["scan", str(manifest), "--workers", "2", "--no-ocr", "--quiet"]
-    subprocess.run([str(EXE), *base, "--out", str(reference)], env=env, check=True, timeout=300,
-                   stderr=subprocess.DEVNULL)
+    subprocess.run(
+        [str(EXE), *base, "--out", str(reference)], env=env, check=True, timeout=300, stderr=subprocess.DEVNULL
+    )
 
     rng = random.Random(1313)
     files = sorted(str((tmp_path / r[k][0]["path"]).resolve()) for r in records for k in ("inputs", "results"))
     faulty = set(rng.sample(files, len(files) // 10))
     (tmp_path / "faults.txt").write_text("\n".join(sorted(faulty)) + "\n", encoding="utf-8")
-    env_faults = {**env, "PYTHONPATH": os.pathsep.join(filter(None, [str(HOOK), env.get("PYTHONPATH")])),
-                  "RESULTCHECK_TEST_FAULTS": str(tmp_path / "faults.txt")}
+    env_faults = {
+        **env,
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(HOOK), env.get("PYTHONPATH")])),
+        "RESULTCHECK_TEST_FAULTS": str(tmp_path / "faults.txt"),
+    }
     out = tmp_path / "faulty.jsonl"
     cmd = [str(EXE), *base, "--out", str(out)]
     deleted: set[str] = set()
@@ -98,8 +130,13 @@ def test_fault_injection_run(tmp_path) -> None:
     def run_until(lines: int, sig: int | None, resume: bool, on_the_way=None) -> subprocess.Popen:
         before = count_lines(out)
         restarted = time.monotonic()
-        proc = subprocess.Popen(cmd + (["--resume"] if resume else []), env=env_faults, start_new_session=True,
-                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        proc = subprocess.Popen(
+            cmd + (["--resume"] if resume else []),
+            env=env_faults,
+            start_new_session=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
         deadline = time.monotonic() + 240
         first = None
         while proc.poll() is None and time.monotonic() < deadline and count_lines(out) < lines:
@@ -140,8 +177,11 @@ def test_fault_injection_run(tmp_path) -> None:
 
     got, expected = rows(out), rows(reference)
     assert set(got) == set(expected) == {r["dossier_id"] for r in records}
-    faulted_ids = {r["dossier_id"] for r in records
-                   if {str((tmp_path / r[k][0]["path"]).resolve()) for k in ("inputs", "results")} & faulty}
+    faulted_ids = {
+        r["dossier_id"]
+        for r in records
+        if {str((tmp_path / r[k][0]["path"]).resolve()) for k in ("inputs", "results")} & faulty
+    }
     clean = set(got) - faulted_ids - deleted
     differ = [i for i in clean if essence(got[i]) != essence(expected[i])]
     assert not differ, [(i, essence(got[i]), essence(expected[i])) for i in differ[:3]]
@@ -150,11 +190,14 @@ def test_fault_injection_run(tmp_path) -> None:
         verdict = got[r["dossier_id"]]["files"][0]
         if r["dossier_id"] in deleted:  # gone before or after its check: missing, or as before
             assert verdict["reasons"][0]["code"] in ("FILE_MISSING", "FILE_NOT_READABLE") or essence(
-                got[r["dossier_id"]]) == essence(expected[r["dossier_id"]])
+                got[r["dossier_id"]]
+            ) == essence(expected[r["dossier_id"]])
         elif kq in faulty:
             assert verdict["reasons"][0]["code"] == "FILE_NOT_READABLE" and "ổ đĩa" in verdict["reasons"][0]["message"]
-    print(f"\nFAULT INJECTION: dossiers {len(records)}, files {len(files)}, EIO faults injected {len(faulty)} "
-          f"(dossiers touched {len(faulted_ids)}), deleted mid-scan {len(deleted)}, interruptions {figures['kills']}, "
-          f"verdicts lost 0 (of {len(got)}), duplicates 0, mismatches on readable files 0 (of {len(clean)}), "
-          f"orphans 0 (all reaped within {max(figures['reaped_s'])} s), first verdict after restart "
-          f"{figures['first_line_after_restart_s']} s, total {time.monotonic() - started:.0f} s")
+    print(
+        f"\nFAULT INJECTION: dossiers {len(records)}, files {len(files)}, EIO faults injected {len(faulty)} "
+        f"(dossiers touched {len(faulted_ids)}), deleted mid-scan {len(deleted)}, interruptions {figures['kills']}, "
+        f"verdicts lost 0 (of {len(got)}), duplicates 0, mismatches on readable files 0 (of {len(clean)}), "
+        f"orphans 0 (all reaped within {max(figures['reaped_s'])} s), first verdict after restart "
+        f"{figures['first_line_after_restart_s']} s, total {time.monotonic() - started:.0f} s"
+    )

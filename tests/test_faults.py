@@ -85,10 +85,16 @@ def test_path_too_long_and_undecodable_name_are_verdicts(plain, tmp_path) -> Non
 
 def test_isolated_checker_turns_permission_denied_into_a_verdict(tmp_path) -> None:
     noperm = unreadable_copy(tmp_path)
-    code = ("import json,sys; from resultcheck import Checker, Config; c = Checker(Config(ocr=False)); "
-            "print(json.dumps([c.check_file(p).to_dict() for p in sys.argv[1:]]))")
-    proc = subprocess.run([*unprivileged(), sys.executable, "-c", code, str(noperm), str(GOOD)],
-                          capture_output=True, text=True, timeout=120)
+    code = (
+        "import json,sys; from resultcheck import Checker, Config; c = Checker(Config(ocr=False)); "
+        "print(json.dumps([c.check_file(p).to_dict() for p in sys.argv[1:]]))"
+    )
+    proc = subprocess.run(
+        [*unprivileged(), sys.executable, "-c", code, str(noperm), str(GOOD)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert proc.returncode == 0, proc.stderr
     bad, good = json.loads(proc.stdout)
     assert bad["category"] == "unreadable" and bad["reasons"][0]["code"] == "FILE_NOT_READABLE"
@@ -97,8 +103,12 @@ def test_isolated_checker_turns_permission_denied_into_a_verdict(tmp_path) -> No
 
 def test_cli_check_goes_on_after_an_unreadable_file(tmp_path) -> None:
     noperm = unreadable_copy(tmp_path)
-    proc = subprocess.run([*unprivileged(), str(EXE), "check", "--json", "--no-ocr", str(noperm), str(GOOD)],
-                          capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [*unprivileged(), str(EXE), "check", "--json", "--no-ocr", str(noperm), str(GOOD)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert "Traceback" not in proc.stderr and proc.returncode == 0, proc.stderr
     bad, good = (json.loads(line) for line in proc.stdout.splitlines())
     assert bad["reasons"][0]["code"] == "FILE_NOT_READABLE" and good["category"] == "result"
@@ -108,8 +118,16 @@ def manifest(folder: Path, *results: str) -> Path:
     files = folder / "files"
     files.mkdir(exist_ok=True)
     shutil.copy(INPUT, files / "don.pdf")
-    lines = [json.dumps({"dossier_id": f"D{i}", "inputs": [{"path": "files/don.pdf", "name": "Đơn"}],
-                         "results": [{"path": f"files/{name}"}]}) for i, name in enumerate(results)]
+    lines = [
+        json.dumps(
+            {
+                "dossier_id": f"D{i}",
+                "inputs": [{"path": "files/don.pdf", "name": "Đơn"}],
+                "results": [{"path": f"files/{name}"}],
+            }
+        )
+        for i, name in enumerate(results)
+    ]
     path = folder / "manifest.jsonl"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
@@ -121,8 +139,12 @@ def test_local_scan_records_the_unreadable_dossier_and_the_good_one(tmp_path) ->
     shutil.copy(GOOD, tmp_path / "files" / "kq.pdf")
     (tmp_path / "files" / "don.pdf").chmod(0)  # an unreadable input never stops the dossier either
     out = tmp_path / "v.jsonl"
-    proc = subprocess.run([*unprivileged(), str(EXE), "scan", str(source), "--out", str(out), "--workers", "2",
-                           "--no-ocr", "--quiet"], capture_output=True, text=True, timeout=300)
+    proc = subprocess.run(
+        [*unprivileged(), str(EXE), "scan", str(source), "--out", str(out), "--workers", "2", "--no-ocr", "--quiet"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert "Traceback" not in proc.stderr and proc.returncode == 0, proc.stderr
     rows = {r["dossier_id"]: r for r in map(json.loads, out.read_text(encoding="utf-8").splitlines())}
     assert rows["D0"]["files"][0]["reasons"][0]["code"] == "FILE_NOT_READABLE"
@@ -166,8 +188,9 @@ class _InlinePool:
 
 
 def test_check_dossier_missing_attachment_is_file_missing(plain, tmp_path) -> None:
-    dossier = Dossier("D1", (Attachment("Đơn", tmp_path / "gone-input.pdf"),),
-                      (Attachment("Kết quả", tmp_path / "gone.pdf"),))
+    dossier = Dossier(
+        "D1", (Attachment("Đơn", tmp_path / "gone-input.pdf"),), (Attachment("Kết quả", tmp_path / "gone.pdf"),)
+    )
     verdict = plain.check_dossier(dossier)
     assert verdict.files[0].verdict.codes == ("FILE_MISSING",) and verdict.status is Status.FAIL
 
@@ -196,8 +219,11 @@ def test_csv_skips_lines_that_are_not_dossier_verdicts(tmp_path) -> None:
     from resultcheck.scan import write_csv
 
     jsonl = tmp_path / "v.jsonl"
-    jsonl.write_text('{"dossier_id": "A", "status": "pass", "summary": "s", "files": [{"name": "kq", '
-                     '"category": "result"}]}\n[1]\n{torn\n{"dossier_id": "B"}\n', encoding="utf-8")
+    jsonl.write_text(
+        '{"dossier_id": "A", "status": "pass", "summary": "s", "files": [{"name": "kq", '
+        '"category": "result"}]}\n[1]\n{torn\n{"dossier_id": "B"}\n',
+        encoding="utf-8",
+    )
     write_csv(jsonl, tmp_path / "v.csv")
     rows = (tmp_path / "v.csv").read_text(encoding="utf-8-sig").splitlines()
     assert len(rows) == 2 and rows[1].startswith("A,pass,s")
@@ -222,8 +248,10 @@ def test_a_crashing_dossier_is_blamed_alone_and_a_bug_is_a_verdict(tmp_path, mon
     files.mkdir()
     shutil.copy(GOOD, files / "kq.pdf")
     ids = ["D1", "BOOM", "D2", "BUG", "D3", "D4"]
-    (tmp_path / "m.jsonl").write_text("".join(json.dumps({"dossier_id": i, "results": [{"path": "files/kq.pdf"}]})
-                                              + "\n" for i in ids), encoding="utf-8")
+    (tmp_path / "m.jsonl").write_text(
+        "".join(json.dumps({"dossier_id": i, "results": [{"path": "files/kq.pdf"}]}) + "\n" for i in ids),
+        encoding="utf-8",
+    )
     monkeypatch.setattr(scan_module, "_check_dossier", _crashing_check)  # the pool forks: workers inherit it
     out = tmp_path / "v.jsonl"
     scan(tmp_path / "m.jsonl", out, config=Config(ocr=False, isolate=False), workers=2, progress=False)

@@ -29,7 +29,7 @@ def session_members(sid: int) -> list[int]:
             stat = Path(f"/proc/{entry}/stat").read_text()
         except OSError:
             continue
-        fields = stat[stat.rfind(")") + 2:].split()
+        fields = stat[stat.rfind(")") + 2 :].split()
         if int(fields[3]) == sid and fields[0] != "Z":  # field 6 of stat: the session id
             found.append(int(entry))
     return found
@@ -86,12 +86,19 @@ def test_scan_killed_leaves_no_process_and_resumes_exactly(manifest, tmp_path, s
 def test_parser_started_from_a_thread_dies_with_its_process(tmp_path) -> None:
     """The HTTP service starts parsers from worker threads: the kernel's death signal follows the
     thread, so a watchdog in the parser must notice the parent's death instead."""
-    code = ("import sys, threading; from resultcheck import Checker, Config; c = Checker(Config(ocr=False)); "
-            "t = threading.Thread(target=lambda: c.check_file(sys.argv[1])); t.start(); t.join(); "
-            "print(c._isolated._process.pid, flush=True); sys.stdin.read()")
+    code = (
+        "import sys, threading; from resultcheck import Checker, Config; c = Checker(Config(ocr=False)); "
+        "t = threading.Thread(target=lambda: c.check_file(sys.argv[1])); t.start(); t.join(); "
+        "print(c._isolated._process.pid, flush=True); sys.stdin.read()"
+    )
     sample = Path(__file__).resolve().parent.parent / "fixtures" / "samples" / "result" / "decision-sample-text_pdf.pdf"
-    proc = subprocess.Popen([sys.executable, "-c", code, str(sample)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                            env=ENV, start_new_session=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", code, str(sample)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        env=ENV,
+        start_new_session=True,
+    )
     try:
         parser = int(proc.stdout.readline())
         assert parser in session_members(proc.pid)  # alive after the thread that started it ended

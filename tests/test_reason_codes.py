@@ -115,8 +115,13 @@ def test_a_certified_copy_is_the_result_where_the_procedure_says_so() -> None:
     from resultcheck.messages import reason
     from resultcheck.models import Category, FileVerdict
 
-    cue = reason("CUE", "keywords", label="lời chứng thực", text="Chứng thực bản sao đúng với bản chính",
-                 data={"cue": "CHUNG_THUC", "side": "certified", "weight": 4.0, "zone": "body"})
+    cue = reason(
+        "CUE",
+        "keywords",
+        label="lời chứng thực",
+        text="Chứng thực bản sao đúng với bản chính",
+        data={"cue": "CHUNG_THUC", "side": "certified", "weight": 4.0, "zone": "body"},
+    )
     copy = FileVerdict("bs.jpg", "0" * 64, 10, "image/jpeg", Category.INPUT_COMPONENT, 0.9, (cue,), {})
     verdict = certified_copy_as_result(copy)
     assert verdict.category is Category.RESULT and verdict.codes[0] == "CERTIFIED_COPY_IS_RESULT"
