@@ -12,11 +12,11 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from . import __version__
+from ._version import __version__
+from .checker import Checker
 from .config import Config, Rules
 from .errors import ConfigError, InputError, ResultcheckError, ScanInterrupted, UnavailableError, bilingual
 from .models import FileVerdict
-from .pipeline import Checker
 
 # Exit codes (README "Exit codes"): 0 all done; 1 done, but some inputs had problems (missing
 # files, skipped manifest or report lines); 2 usage or configuration error, nothing done; 3 a
@@ -204,7 +204,7 @@ def _rules(path: str | None) -> Rules:
 
 def _report(args: argparse.Namespace) -> int:
     """Checks what can be said before reading (the report itself counts and skips invalid lines)."""
-    from .report import write_outputs
+    from .report_files import write_outputs
 
     for target in (args.html, args.xlsx):
         if target is not None:

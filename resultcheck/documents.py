@@ -25,8 +25,8 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 from PIL import Image, ImageSequence
 
-from .config import Limits
 from .detectors.filetype import FileType, Kind
+from .limits import Limits
 
 MM_PER_INCH = 25.4
 A4_LONG_SIDE_MM = 297.0
