@@ -42,7 +42,10 @@ START_SECONDS = 120
 def _serve(fd: int, parent_pid: int, from_main_thread: bool = True) -> None:
     """Entry point of the child interpreter (see IsolatedChecker._start)."""
     conn = Connection(fd)
-    config, versions = conn.recv()
+    try:
+        config, versions = conn.recv()
+    except (EOFError, OSError):  # the caller stopped (Ctrl-C, killed) before we started: nothing to do
+        return
     _child(conn, config, versions, parent_pid, from_main_thread)
 
 
