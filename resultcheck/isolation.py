@@ -72,28 +72,28 @@ def _child(
     limit = config.limits.max_memory_bytes
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))  # inherited by tesseract too
     checker = Pipeline(config, versions)
-    conn.send("ready")
-    while True:
-        try:
-            request = conn.recv()
-        except EOFError:
-            return
-        if request is None:
-            return
-        kind, source, name = request
-        try:
-            if kind == "fingerprint":
-                conn.send(("ok", _fingerprint(Path(source), config, fingerprint)))
-                continue
-            verdict = checker.check_file(source, name)
-            conn.send(("ok", verdict.to_dict()))
-        except MissingFileError:  # deleted after the caller looked: the file's verdict, not an error
-            gone = FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT))
-            conn.send(("ok", unreadable_file(name or str(source), gone, checker.versions).to_dict()))
-        except MemoryError:
-            conn.send(("memory", None))
-        except Exception as exc:  # misuse errors (InputError) travel back to the caller
-            conn.send(("error", exc))
+    try:
+        conn.send("ready")
+        while (request := conn.recv()) is not None:
+            conn.send(_answer(request, checker, config, fingerprint))
+    except (EOFError, OSError):  # the caller is gone (stopped, killed): nothing to answer, nothing to say
+        return
+
+
+def _answer(request: tuple[str, Any, str | None], checker: Any, config: Config, fingerprint: Any) -> tuple[str, Any]:
+    """One request's reply: ("ok", payload), ("memory", None) or ("error", exception)."""
+    kind, source, name = request
+    try:
+        if kind == "fingerprint":
+            return "ok", _fingerprint(Path(source), config, fingerprint)
+        return "ok", checker.check_file(source, name).to_dict()
+    except MissingFileError:  # deleted after the caller looked: the file's verdict, not an error
+        gone = FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT))
+        return "ok", unreadable_file(name or str(source), gone, checker.versions).to_dict()
+    except MemoryError:
+        return "memory", None
+    except Exception as exc:  # misuse errors (InputError) travel back to the caller
+        return "error", exc
 
 
 def _fingerprint(path: Path, config: Config, fingerprint: Any) -> Any:
