@@ -35,7 +35,9 @@ def db(url: str, number: int) -> str:
     return url.rsplit("/", 1)[0] + f"/{number}"  # a database per test: no shared results or queues
 
 
-def worker(url: str, root: Path, name: str, log: Path | None = None) -> subprocess.Popen:
+def worker(
+    url: str, root: Path, name: str, log: Path | None = None, env: dict[str, str] | None = None
+) -> subprocess.Popen:
     err = log.open("wb") if log else subprocess.DEVNULL
     return subprocess.Popen(
         [
@@ -53,7 +55,7 @@ def worker(url: str, root: Path, name: str, log: Path | None = None) -> subproce
             "--name",
             f"{name}@%h",
         ],
-        env=ENV,
+        env=env or ENV,
         start_new_session=True,
         stdout=subprocess.DEVNULL,
         stderr=err,
@@ -278,30 +280,7 @@ def test_broker_fault_run_worker_killed_faults_injected_file_changed(redis_url, 
         "RESULTCHECK_TEST_FAULTS": str(tmp_path / "faults.txt"),
     }
 
-    def start(name: str) -> subprocess.Popen:
-        return subprocess.Popen(
-            [
-                str(EXE),
-                "worker",
-                "--broker",
-                url,
-                "--concurrency",
-                "1",
-                "--root",
-                str(tmp_path),
-                "--visibility-timeout",
-                "8",
-                "--no-ocr",
-                "--name",
-                f"{name}@%h",
-            ],
-            env=env,
-            start_new_session=True,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-
-    workers = [start("f1"), start("f2")]
+    workers = [worker(url, tmp_path, name, env=env) for name in ("f1", "f2")]
     out = tmp_path / "dist.jsonl"
     try:
         scanner = subprocess.Popen(
