@@ -1,11 +1,12 @@
 """Speed: latency per file kind on the upload path, and batch throughput with 1 and 2 workers.
 
-    python -m benchmarks.speed [--per-kind 8] [--seed 5150]
+    python -m benchmarks.speed [--per-kind 8] [--seed 5150] [--no-batch] [--kinds scan]
 
 Upload path: one warm Checker in this process, check_file() on each file: p50/p95 per kind.
 Batch: every file as the result of a one-file dossier, `resultcheck scan` with --workers 1
 and 2: files/s, pages/s, peak RSS per worker. The naive full-page-OCR peer is timed on the
-kinds that need OCR, for the ratio.
+kinds that need OCR, for the ratio. Stage profile: the same files again in this process
+(not isolated), timed per stage (resultcheck.profile): p50/p95 per stage and kind.
 """
 
 from __future__ import annotations
@@ -49,10 +50,43 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
 
 
+def stage_table(files: dict[str, list[tuple[str, bytes]]]) -> None:
+    """Each file once more, in this process, with the stage recorder on: p50/p95 ms per stage."""
+    from resultcheck import Checker, profile
+
+    profile.instrument_pipeline()
+    checker = Checker(isolate=False)
+    for warm in files.values():
+        checker.check_file(warm[0][1], "warm")
+    print("\n### Stages (in-process, exclusive ms per file; 'other' is the rest of the total)\n")
+    print("| kind | stage | p50 ms | p95 ms | mean ms | share |\n|---|---|---|---|---|---|")
+    for kind, items in files.items():
+        per_file: list[dict[str, float]] = []
+        for name, data in items:
+            with profile.recording() as rec:
+                started = time.perf_counter()
+                checker.check_file(data, name)
+                total = time.perf_counter() - started
+            row = {k: v * 1000 for k, v in rec.seconds.items()}
+            row["other"] = max(0.0, total * 1000 - sum(row.values()))
+            row["total"] = total * 1000
+            per_file.append(row)
+        mean_total = statistics.fmean(r["total"] for r in per_file)
+        for name in (*profile.STAGES, "other", "total"):
+            values = [r.get(name, 0.0) for r in per_file]
+            if max(values) < 0.5 and name != "total":
+                continue
+            print(f"| {kind} | {name} | {statistics.median(values):.0f} | {percentile(values, 0.95):.0f} | "
+                  f"{statistics.fmean(values):.0f} | {statistics.fmean(values) / mean_total:.0%} |")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--per-kind", type=int, default=8)
     parser.add_argument("--seed", type=int, default=5150)
+    parser.add_argument("--no-batch", action="store_true", help="skip the batch throughput runs")
+    parser.add_argument("--no-profile", action="store_true", help="skip the per-stage profile")
+    parser.add_argument("--kinds", default="", help="only the kinds whose name contains this text")
     args = parser.parse_args(argv)
 
     from resultcheck import Checker
@@ -60,11 +94,12 @@ def main(argv: list[str] | None = None) -> int:
 
     from . import peers
 
-    files = corpus(args.per_kind, args.seed)
+    files = {k: v for k, v in corpus(args.per_kind, args.seed).items() if args.kinds.lower() in k.lower()}
     folder = Path(tempfile.mkdtemp(prefix="resultcheck-speed-"))
     checker = Checker()
-    checker.check_file(files["text-layer PDF"][0][1], "warm.pdf")  # imports, models, first tesseract call
-    checker.check_file(files["1-page scan (OCR)"][0][1], "warm.pdf")
+    for warm in ("text-layer PDF", "1-page scan (OCR)"):  # imports, models, first tesseract call
+        if warm in files:
+            checker.check_file(files[warm][0][1], "warm.pdf")
     print(f"## Speed (--per-kind {args.per_kind} --seed {args.seed})\n")
     print("Versions: " + ", ".join(f"{k} {v}" for k, v in checker.versions.items()) + "\n")
     print("| kind | files | p50 ms | p95 ms | naive full-OCR p50 ms |\n|---|---|---|---|---|")
@@ -86,8 +121,12 @@ def main(argv: list[str] | None = None) -> int:
             if naive else "–"
         print(f"| {kind} | {len(items)} | {statistics.median(latencies):.0f} | {percentile(latencies, 0.95):.0f} | "
               f"{naive_cell} |")
+    if not args.no_profile:
+        stage_table(files)
     (folder / "manifest.jsonl").write_text("".join(json.dumps(m) + "\n" for m in manifest), encoding="utf-8")
 
+    if args.no_batch:
+        return 0
     print("\n| workers | files | seconds | files/s | pages/s | peak RSS per process, workers and parsers (MB) |"
           "\n|---|---|---|---|---|---|")
     seconds_by_workers = {}

@@ -16,6 +16,7 @@ import numpy as np
 import pytesseract
 from PIL import Image
 
+from ..profile import stage
 from .blank import paper_background
 
 NAME = "ocr"
@@ -48,6 +49,11 @@ class OcrResult:
 def clean_for_ocr(gray: np.ndarray, px_per_mm: float) -> np.ndarray:
     """Flatten the paper, smooth, then Otsu: rescues noisy, low-contrast, dark and unevenly lit
     scans that Tesseract's own binarisation gets wrong (see env-bench §3)."""
+    with stage("cleanup"):
+        return _clean(gray, px_per_mm)
+
+
+def _clean(gray: np.ndarray, px_per_mm: float) -> np.ndarray:
     background = paper_background(cv2.medianBlur(gray, 3), px_per_mm)
     flat = cv2.divide(gray, np.maximum(background, 1), scale=255)
     smooth = cv2.GaussianBlur(flat, (5, 5), 0)
@@ -77,8 +83,14 @@ def deskew(binary: np.ndarray) -> np.ndarray:
     return cv2.warpAffine(binary, matrix, binary.shape[::-1], flags=cv2.INTER_NEAREST, borderValue=255)
 
 
-def recognise(gray: np.ndarray, *, lang: str, timeout: float, psm: int = 3) -> OcrResult:
-    """OCR a grey image; returns lines top to bottom. A timeout yields an empty, flagged result."""
+def recognise(gray: np.ndarray, *, lang: str, timeout: float, psm: int = 3, stage_name: str = "ocr_title") -> OcrResult:
+    """OCR a grey image; returns lines top to bottom. A timeout yields an empty, flagged result.
+    `stage_name` is where the profile counts the time."""
+    with stage(stage_name):
+        return _recognise(gray, lang=lang, timeout=timeout, psm=psm)
+
+
+def _recognise(gray: np.ndarray, *, lang: str, timeout: float, psm: int) -> OcrResult:
     started = time.perf_counter()
     image = Image.fromarray(gray)
     image.format = "BMP"  # pytesseract hands the file over in this format: no slow PNG encode
@@ -121,6 +133,11 @@ def _lines(data: dict[str, list], height: int, seconds: float) -> OcrResult:
 
 def rotation_needed(gray: np.ndarray, *, timeout: float) -> int:
     """Degrees (0, 90, 180, 270) to rotate the page clockwise so text is upright (Tesseract OSD)."""
+    with stage("orientation"):
+        return _rotation_needed(gray, timeout=timeout)
+
+
+def _rotation_needed(gray: np.ndarray, *, timeout: float) -> int:
     image = Image.fromarray(gray)
     image.format = "BMP"
     try:

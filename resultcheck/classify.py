@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import decide
+from .profile import stage
 from .config import Config
 from .detectors import drawing, language, ocr, seal, signature
 from .detectors.keywords import Zones, find_cues, zones_from_lines
@@ -59,7 +60,8 @@ class Classifier:
 
     def classify(self, data: bytes, fmt: str, pages: list[Page]) -> Classification:
         budget = OcrBudget(self.config.limits.ocr_seconds_per_file)
-        signatures = signature.find_signatures(data) if fmt == "pdf" else ()
+        with stage("signature"):
+            signatures = signature.find_signatures(data) if fmt == "pdf" else ()
         signers = tuple(decide.Signer(s.signer, s.organisation) for s in signatures)
         seen: list[PageReading] = []
         for page in pages[: self.rules["max_classified_pages"]]:
@@ -88,7 +90,9 @@ class Classifier:
         else:  # a scan, or a text layer in a legacy font encoding that reads as garbage
             extra = () if text_language.legacy_encoding else _lines(page.text)
             reading = self._ocr_page(page, budget, extra, signers)
-        found = seal.find_seals(page.rgb(rules["seal_dpi"]), page.px_per_mm(page.rgb(rules["seal_dpi"])))
+        rgb = page.rgb(rules["seal_dpi"])
+        with stage("seal"):
+            found = seal.find_seals(rgb, page.px_per_mm(rgb))
         reading.seals = found
         reading.evidence = dataclasses.replace(reading.evidence, seals=len(found))
         return reading
@@ -111,8 +115,9 @@ class Classifier:
         look = None
         if result.confident_words < rules["few_words"]:
             rgb = page.rgb(rules["look_dpi"])
-            look = drawing.look(rgb, page.px_per_mm(rgb), page.has_raster, self.blank_rules,
-                                rules["drawing_min_stroke_mm"], rules["drawing_max_stroke_width_mm"])
+            with stage("look"):
+                look = drawing.look(rgb, page.px_per_mm(rgb), page.has_raster, self.blank_rules,
+                                    rules["drawing_min_stroke_mm"], rules["drawing_max_stroke_width_mm"])
         evidence = decide.Evidence(keywords, language.analyse(text), signers=signers, look=look)
         return PageReading(n, evidence, "ocr_title" if result is title else "ocr", reasons=reasons)
 
@@ -137,11 +142,13 @@ class Classifier:
             rotated = ocr.rotation_needed(raw, timeout=timeout())
             if rotated:  # clean again: the deskew of a sideways page is meaningless
                 gray = ocr.clean_for_ocr(ocr.rotate(raw, rotated), dpi / 25.4)
-                title = ocr.recognise(gray[: int(gray.shape[0] * title_zone)], lang=lang, timeout=timeout())
+                title = ocr.recognise(gray[: int(gray.shape[0] * title_zone)], lang=lang, timeout=timeout(),
+                                      stage_name="orientation")
             elif title.confident_words < rules["few_words"] and budget.left() > 0:
                 # OSD is often unsure on a sparse page: an upside-down scan still reads as noise
                 turned = ocr.rotate(gray, 180)
-                again = ocr.recognise(turned[: int(turned.shape[0] * title_zone)], lang=lang, timeout=timeout())
+                again = ocr.recognise(turned[: int(turned.shape[0] * title_zone)], lang=lang, timeout=timeout(),
+                                      stage_name="orientation")
                 if again.confident_words >= max(rules["few_words"], 2 * title.confident_words):
                     rotated, gray, title = 180, turned, again
             if rotated:
@@ -150,7 +157,7 @@ class Classifier:
         keywords = find_cues(Zones(title_lines, (), title_lines + extra_lines), self.lexicon)
         result = title
         if not decide.settled(keywords, rules) and budget.left() > 0:
-            result = ocr.recognise(gray, lang=lang, timeout=timeout())
+            result = ocr.recognise(gray, lang=lang, timeout=timeout(), stage_name="ocr_rest")
             zones = Zones(tuple(line.text for line in result.lines if line.top < title_zone),
                           tuple(line.text for line in result.lines if line.top >= rules["signing_zone"]),
                           tuple(line.text for line in result.lines) + extra_lines)
