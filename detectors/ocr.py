@@ -61,6 +61,21 @@ def _clean(gray: np.ndarray, px_per_mm: float) -> np.ndarray:
     return deskew(binary)
 
 
+def text_height(binary: np.ndarray, px_per_mm: float) -> float | None:
+    """Median height in pixels of the letter-sized ink components of a cleaned binary image
+    (0.8-8 mm tall, not much wider than tall), or None with too few of them to tell."""
+    count, _, stats, _ = cv2.connectedComponentsWithStats((binary < 128).astype(np.uint8), connectivity=8)
+    heights, widths = stats[1:, cv2.CC_STAT_HEIGHT], stats[1:, cv2.CC_STAT_WIDTH]
+    letters = heights[(heights >= 0.8 * px_per_mm) & (heights <= 8 * px_per_mm) & (widths <= 4 * heights)]
+    return float(np.median(letters)) if len(letters) >= 20 else None
+
+
+def scale_binary(binary: np.ndarray, scale: float) -> np.ndarray:
+    size = (max(1, round(binary.shape[1] * scale)), max(1, round(binary.shape[0] * scale)))
+    small = cv2.resize(binary, size, interpolation=cv2.INTER_AREA)
+    return np.where(small < 128, 0, 255).astype(np.uint8)
+
+
 def skew_angle(binary: np.ndarray, max_degrees: float = 5.0, step: float = 0.5) -> float:
     """Small scan skew, from the angle at which text rows give the sharpest projection profile."""
     ink = cv2.resize((binary < 128).astype(np.float32), (binary.shape[1] // 4, binary.shape[0] // 4),

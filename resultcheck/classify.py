@@ -65,6 +65,9 @@ class Classifier:
         signers = tuple(decide.Signer(s.signer, s.organisation) for s in signatures)
         seen: list[PageReading] = []
         for page in pages[: self.rules["max_classified_pages"]]:
+            if seen and self._cannot_be_merged_result(page, budget):
+                page.forget_pixels()
+                continue
             reading = self._read_page(page, budget, signers)
             page.forget_pixels()
             seen.append(reading)
@@ -73,6 +76,51 @@ class Classifier:
         return self._conclude(seen, signatures, budget)
 
     # ------------------------------------------------------------ evidence per page
+
+    def _cannot_be_merged_result(self, page: Page, budget: OcrBudget) -> bool:
+        """A later scanned page counts only where a result starts on it (decide.leans_result:
+        a result cue in its title zone). A quick read of the title zone at reduced scale that
+        finds no result cue at all, on text that reads well, skips the page's full reading."""
+        rules = self.rules
+        if not self.config.ocr or not page.has_raster or budget.left() <= 0:
+            return False
+        if meaningful_letters(page.text) >= rules["text_layer_min_letters_scanned"]:
+            return False
+        try:
+            quick = self._quick_title(page, budget, ())
+        except ocr.OcrUnavailable:
+            return False
+        if quick is None:
+            return False
+        keywords, title = quick
+        return title.confident_words >= rules["few_words"] and not any(
+            h.cue.side == "result" for h in keywords.hits)
+
+    def _quick_title(self, page: Page, budget: OcrBudget,
+                     extra_lines: tuple[str, ...]) -> tuple[Any, ocr.OcrResult] | None:
+        """The title zone read at the scale its text needs (measured text height), from a
+        reduced render; None when the page is landscape or its text too small to read so."""
+        rules, limits = self.rules, self.config.limits
+        dpi = rules["ocr_fast_dpi"]
+        if dpi >= rules["ocr_dpi"]:
+            return None
+        raw = page.gray(dpi)
+        if raw.shape[1] > raw.shape[0] * 1.1:  # landscape: orientation first (the full path)
+            return None
+        band = ocr.clean_for_ocr(raw[: int(raw.shape[0] * rules["title_zone"])], dpi / 25.4)
+        height = ocr.text_height(band, dpi / 25.4)
+        target = rules["ocr_text_px"]
+        if height is None or height < target:
+            return None
+        scale = max(rules["ocr_min_dpi"] / dpi, target / height)
+        if scale < 0.95:
+            band = ocr.scale_binary(band, scale)
+        title = ocr.recognise(band, lang=self.config.ocr_language,
+                              timeout=max(1.0, min(limits.ocr_seconds_per_page, budget.left())))
+        if title.timed_out:
+            return None
+        title_lines = tuple(line.text for line in title.lines)
+        return find_cues(Zones(title_lines, (), title_lines + extra_lines), self.lexicon), title
 
     def _read_page(self, page: Page, budget: OcrBudget, signers: tuple[decide.Signer, ...]) -> PageReading:
         rules = self.rules
@@ -126,6 +174,16 @@ class Classifier:
         title zone does not settle the question."""
         n, rules, limits, lang = page.number, self.rules, self.config.limits, self.config.ocr_language
         dpi, title_zone = rules["ocr_dpi"], rules["title_zone"]
+        quick = self._quick_title(page, budget, extra_lines)
+        if quick is not None:
+            # settled on upright text that reads well: what the full-resolution read would
+            # conclude without orientation or full-page OCR; otherwise read again at ocr_dpi
+            keywords, title = quick
+            title_cues = find_cues(Zones(tuple(line.text for line in title.lines), (), ()), self.lexicon).hits
+            if title.confident_words >= 8 and title_cues and decide.settled(keywords, rules):
+                return keywords, title, title, 0, [reason(
+                    "OCR_USED", ocr.NAME, page=n, words=title.words, seconds=round(title.seconds, 1),
+                    data={"zone": "title", "confident_words": title.confident_words})]
         raw = page.gray(dpi)
         gray = ocr.clean_for_ocr(raw, dpi / 25.4)
 
