@@ -50,6 +50,64 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
 
 
+_SERVE = """
+import sys, time
+from resultcheck import Checker
+checker = Checker(isolate=False)
+for line in sys.stdin:
+    started = time.perf_counter()
+    checker.check_file(line.rstrip("\\n"))
+    print((time.perf_counter() - started) * 1000, flush=True)
+"""
+
+
+def baseline_table(files: dict[str, list[tuple[str, bytes]]], folder: Path, baseline: Path) -> None:
+    """This tree and a baseline tree, each in its own process, alternating file by file (and
+    which goes first), so that the load of a shared machine falls on both alike."""
+    import os
+    import subprocess
+    import sys
+
+    here = Path(__file__).resolve().parent.parent
+    procs = {}
+    for label, root in (("this", here), ("baseline", baseline.resolve())):
+        env = {**os.environ, "PYTHONPATH": str(root), "OMP_THREAD_LIMIT": "1"}
+        procs[label] = subprocess.Popen([sys.executable, "-c", _SERVE], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                        text=True, env=env, cwd=str(root))
+
+    def timed(label: str, path: Path) -> float:
+        procs[label].stdin.write(f"{path}\n")
+        procs[label].stdin.flush()
+        return float(procs[label].stdout.readline())
+
+    print("\n### This tree vs baseline, in-process, interleaved\n")
+    print("| kind | files | this p50 ms | this p95 ms | baseline p50 ms | baseline p95 ms | speed-up (p50) |"
+          "\n|---|---|---|---|---|---|---|")
+    paths = {}
+    for kind, items in files.items():
+        paths[kind] = []
+        for name, data in items:
+            path = folder / "baseline-run" / kind.replace(" ", "_").replace("(", "").replace(")", "") / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+            paths[kind].append(path)
+    for label in procs:  # warm both
+        for kind in paths:
+            timed(label, paths[kind][0])
+    for kind, kind_paths in paths.items():
+        times: dict[str, list[float]] = {"this": [], "baseline": []}
+        for i, path in enumerate(kind_paths):
+            for label in (("this", "baseline") if i % 2 == 0 else ("baseline", "this")):
+                times[label].append(timed(label, path))
+        this, base = times["this"], times["baseline"]
+        print(f"| {kind} | {len(kind_paths)} | {statistics.median(this):.0f} | {percentile(this, 0.95):.0f} | "
+              f"{statistics.median(base):.0f} | {percentile(base, 0.95):.0f} | "
+              f"{statistics.median(base) / statistics.median(this):.2f}x |")
+    for proc in procs.values():
+        proc.stdin.close()
+        proc.wait()
+
+
 def stage_table(files: dict[str, list[tuple[str, bytes]]]) -> None:
     """Each file once more, in this process, with the stage recorder on: p50/p95 ms per stage."""
     from resultcheck import Checker, profile
@@ -87,6 +145,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-batch", action="store_true", help="skip the batch throughput runs")
     parser.add_argument("--no-profile", action="store_true", help="skip the per-stage profile")
     parser.add_argument("--kinds", default="", help="only the kinds whose name contains this text")
+    parser.add_argument("--baseline", type=Path, metavar="CHECKOUT",
+                        help="also time another source tree of resultcheck (e.g. a `git archive` of main, with "
+                             "resultcheck/detectors linked to ../detectors) on the same files, interleaved")
     args = parser.parse_args(argv)
 
     from resultcheck import Checker
@@ -121,6 +182,8 @@ def main(argv: list[str] | None = None) -> int:
             if naive else "–"
         print(f"| {kind} | {len(items)} | {statistics.median(latencies):.0f} | {percentile(latencies, 0.95):.0f} | "
               f"{naive_cell} |")
+    if args.baseline:
+        baseline_table(files, folder, args.baseline)
     if not args.no_profile:
         stage_table(files)
     (folder / "manifest.jsonl").write_text("".join(json.dumps(m) + "\n" for m in manifest), encoding="utf-8")
