@@ -81,29 +81,48 @@ def score(rows: list[dict], verdicts: dict[str, dict]) -> dict:
         "macro_f1": statistics.fmean(p["f1"] for p in per_class.values() if p["support"] or p["predicted"]),
         "per_class": per_class,
         "confusion": {f"{e}->{a}": n for (e, a), n in sorted(confusion.items())},
-        "results_flagged": sum(n for (e, a), n in confusion.items() if e == "result" and a != "result") / max(1, results),
-        "defects_passed": sum(n for (e, a), n in confusion.items() if e != "result" and a == "result") / max(1, defects),
+        "results_flagged": sum(n for (e, a), n in confusion.items() if e == "result" and a != "result")
+        / max(1, results),
+        "defects_passed": sum(n for (e, a), n in confusion.items() if e != "result" and a == "result")
+        / max(1, defects),
         "others_called_input": confusion[("other", "input_component")] / max(1, others) if others else None,
-        "results_passed_without_review": sum(1 for r, v in labelled if r["category"] == "result"
-                                             and v["category"] == "result" and v["confidence"] >= 0.7)
-        / max(1, results) if results else None,
+        "results_passed_without_review": sum(
+            1 for r, v in labelled if r["category"] == "result" and v["category"] == "result" and v["confidence"] >= 0.7
+        )
+        / max(1, results)
+        if results
+        else None,
         "reliability": reliability(labelled),
-        "misclassified": [{"path": r["path"], "expected": r["category"], "actual": v["category"],
-                           "confidence": v["confidence"], "reason": v["reasons"][0]["message"] if v["reasons"] else ""}
-                          for r, v in wrong],
+        "misclassified": [
+            {
+                "path": r["path"],
+                "expected": r["category"],
+                "actual": v["category"],
+                "confidence": v["confidence"],
+                "reason": v["reasons"][0]["message"] if v["reasons"] else "",
+            }
+            for r, v in wrong
+        ],
     }
 
 
 def reliability(labelled: list[tuple[dict, dict]]) -> dict:
     """Per confidence bin: how many verdicts, and the share that were right; and the two promises."""
+
     def right(r: dict, v: dict) -> bool:
         return r["category"] == v["category"]
 
     bins = []
     for lo, hi in BINS:
         inside = [right(r, v) for r, v in labelled if lo <= v["confidence"] < hi]
-        bins.append({"from": lo, "to": min(hi, 1.0), "count": len(inside),
-                     "correct": sum(inside) / len(inside) if inside else None})
+        bins.append(
+            {
+                "from": lo,
+                "to": min(hi, 1.0),
+                "count": len(inside),
+                "correct": sum(inside) / len(inside) if inside else None,
+            }
+        )
     promises = {}
     for floor in (0.7, 0.9):
         sure = [right(r, v) for r, v in labelled if v["confidence"] >= floor]
@@ -125,10 +144,19 @@ def reliability_table(report: dict) -> str:
 
 
 def confusion_table(report: dict) -> str:
-    short = {"blank": "blank", "archive": "archive", "input_component": "input", "result": "result",
-             "unreadable": "unread.", "unsupported": "unsupp.", "other": "other"}
-    lines = ["| expected \\ got | " + " | ".join(short[c] for c in CATEGORIES) + " |",
-             "|---" * (len(CATEGORIES) + 1) + "|"]
+    short = {
+        "blank": "blank",
+        "archive": "archive",
+        "input_component": "input",
+        "result": "result",
+        "unreadable": "unread.",
+        "unsupported": "unsupp.",
+        "other": "other",
+    }
+    lines = [
+        "| expected \\ got | " + " | ".join(short[c] for c in CATEGORIES) + " |",
+        "|---" * (len(CATEGORIES) + 1) + "|",
+    ]
     for e in CATEGORIES:
         cells = [str(report["confusion"].get(f"{e}->{a}", 0) or "·") for a in CATEGORIES]
         lines.append(f"| {short[e]} | " + " | ".join(cells) + " |")
@@ -136,9 +164,15 @@ def confusion_table(report: dict) -> str:
 
 
 def markdown(report: dict, title: str) -> str:
-    out = [f"## {title}", "", f"{report['files']} files; macro-F1 **{report['macro_f1']:.3f}**; genuine results "
-           f"flagged {report['results_flagged']:.1%}; defects passed as results {report['defects_passed']:.1%}.", "",
-           "| class | precision | recall | F1 | support |", "|---|---|---|---|---|"]
+    out = [
+        f"## {title}",
+        "",
+        f"{report['files']} files; macro-F1 **{report['macro_f1']:.3f}**; genuine results "
+        f"flagged {report['results_flagged']:.1%}; defects passed as results {report['defects_passed']:.1%}.",
+        "",
+        "| class | precision | recall | F1 | support |",
+        "|---|---|---|---|---|",
+    ]
     for c, p in report["per_class"].items():
         out.append(f"| {c} | {p['precision']:.3f} | {p['recall']:.3f} | {p['f1']:.3f} | {p['support']} |")
     extra = []
@@ -150,8 +184,10 @@ def markdown(report: dict, title: str) -> str:
         out += ["", "; ".join(extra) + "."]
     out += ["", confusion_table(report), "", "Reliability of the confidence:", "", reliability_table(report), ""]
     if report["misclassified"]:
-        out += ["Misclassified:", ""] + [f"- `{m['path']}`: expected {m['expected']}, got {m['actual']} "
-                                         f"({m['confidence']}): {m['reason']}" for m in report["misclassified"]]
+        out += ["Misclassified:", ""] + [
+            f"- `{m['path']}`: expected {m['expected']}, got {m['actual']} ({m['confidence']}): {m['reason']}"
+            for m in report["misclassified"]
+        ]
     else:
         out.append("No file misclassified.")
     return "\n".join(out) + "\n"
@@ -163,15 +199,22 @@ def compare_peers(corpus: Path, rows: list[dict], verdicts: dict[str, dict], our
 
     from . import peers
 
-    table = ["| method | macro-F1 | results flagged | defects passed | blank F1 | "
-             "result vs input accuracy | s/file (documents) |", "|---|---|---|---|---|---|---|"]
+    table = [
+        "| method | macro-F1 | results flagged | defects passed | blank F1 | "
+        "result vs input accuracy | s/file (documents) |",
+        "|---|---|---|---|---|---|---|",
+    ]
     labelled = [r for r in rows if r["category"] != "not_blank"]
-    for name, peer in (("national index (any file = result)", peers.national_index),
-                       ("libmagic type + size", peers.libmagic_size)):
+    for name, peer in (
+        ("national index (any file = result)", peers.national_index),
+        ("libmagic type + size", peers.libmagic_size),
+    ):
         fake = {r["path"]: {"category": peer(corpus / r["path"]), "confidence": 1.0, "reasons": []} for r in rows}
         report = score(rows, fake)
-        table.append(f"| {name} | {report['macro_f1']:.3f} | {report['results_flagged']:.1%} | "
-                     f"{report['defects_passed']:.1%} | – | – | – |")
+        table.append(
+            f"| {name} | {report['macro_f1']:.3f} | {report['results_flagged']:.1%} | "
+            f"{report['defects_passed']:.1%} | – | – | – |"
+        )
 
     def blank_f1(predict) -> str:
         tp = fp = fn = 0
@@ -184,13 +227,19 @@ def compare_peers(corpus: Path, rows: list[dict], verdicts: dict[str, dict], our
         return f"{2 * tp / (2 * tp + fp + fn):.3f}" if tp + fp + fn else "–"  # no blank, none called blank
 
     applicable = {r["path"]: peers.blank_rule(corpus / r["path"], "naps2") for r in rows}
-    ours_blank = blank_f1(lambda r: None if applicable[r["path"]] is None else verdicts[r["path"]]["category"] == "blank")
+    ours_blank = blank_f1(
+        lambda r: None if applicable[r["path"]] is None else verdicts[r["path"]]["category"] == "blank"
+    )
     for name, rule in (("NAPS2 blank rule", "naps2"), ("Stirling-PDF blank rule", "stirling")):
         f1 = blank_f1(lambda r, rule=rule: peers.blank_rule(corpus / r["path"], rule))
         table.append(f"| {name} | – | – | – | {f1} | – | – |")
 
-    documents = [r for r in labelled if r["category"] in ("result", "input_component")
-                 and Path(r["path"]).suffix.lower() in (".pdf", ".jpg", ".png", ".tiff")]
+    documents = [
+        r
+        for r in labelled
+        if r["category"] in ("result", "input_component")
+        and Path(r["path"]).suffix.lower() in (".pdf", ".jpg", ".png", ".tiff")
+    ]
     lexicon = Lexicon.load()
     naive_right, naive_seconds = 0, 0.0
     for r in documents:
@@ -200,11 +249,17 @@ def compare_peers(corpus: Path, rows: list[dict], verdicts: dict[str, dict], our
     our_right = sum(verdicts[r["path"]]["category"] == r["category"] for r in documents)
     our_seconds = sum(verdicts[r["path"]]["elapsed_ms"] for r in documents) / 1000
     n = max(1, len(documents))
-    table.append(f"| naive full-page OCR + same lexicon | – | – | – | – | {naive_right / n:.3f} | {naive_seconds / n:.2f} |")
-    table.append(f"| **resultcheck** | **{ours['macro_f1']:.3f}** | {ours['results_flagged']:.1%} | "
-                 f"{ours['defects_passed']:.1%} | {ours_blank} | {our_right / n:.3f} | {our_seconds / n:.2f} |")
-    return "\n".join(table) + f"\n\n({len(documents)} PDF/image documents for the last two columns; blank F1 over the " \
+    table.append(
+        f"| naive full-page OCR + same lexicon | – | – | – | – | {naive_right / n:.3f} | {naive_seconds / n:.2f} |"
+    )
+    table.append(
+        f"| **resultcheck** | **{ours['macro_f1']:.3f}** | {ours['results_flagged']:.1%} | "
+        f"{ours['defects_passed']:.1%} | {ours_blank} | {our_right / n:.3f} | {our_seconds / n:.2f} |"
+    )
+    return (
+        "\n".join(table) + f"\n\n({len(documents)} PDF/image documents for the last two columns; blank F1 over the "
         f"{sum(v is not None for v in applicable.values())} files a pixel rule applies to)\n"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -214,10 +269,17 @@ def main(argv: list[str] | None = None) -> int:
     source.add_argument("--generate", type=int, metavar="COPIES", help="generate a fresh corpus (variants per kind)")
     source.add_argument("--wording", action="store_true", help="the hand-written documents of fixtures.wording")
     source.add_argument("--real", action="store_true", help="public files nobody here made (fixtures/real/labels.csv)")
-    source.add_argument("--degraded", action="store_true",
-                        help="augraphy degradations (fixtures.degrade; the committed subset without augraphy)")
-    parser.add_argument("--split", choices=("dev", "holdout", "all"), default="all",
-                        help="--real: rules may be tuned on dev only; holdout measures them")
+    source.add_argument(
+        "--degraded",
+        action="store_true",
+        help="augraphy degradations (fixtures.degrade; the committed subset without augraphy)",
+    )
+    parser.add_argument(
+        "--split",
+        choices=("dev", "holdout", "all"),
+        default="all",
+        help="--real: rules may be tuned on dev only; holdout measures them",
+    )
     parser.add_argument("--count", type=int, default=120, help="--degraded: files to generate")
     parser.add_argument("--seed", type=int, default=4711)
     parser.add_argument("--out", type=Path, default=Path("benchmarks/out"), help="where JSON and Markdown go")
@@ -241,15 +303,24 @@ def main(argv: list[str] | None = None) -> int:
     verdicts = run_checker(corpus, rows, [])
     report = score(rows, verdicts)
     report["seconds"] = round(time.perf_counter() - started, 1)
-    report["corpus"] = (str(corpus) if args.corpus else "hand-written: --wording" if args.wording
-                        else f"real: --real --split {args.split}" if args.real
-                        else f"augraphy: --degraded ({corpus.name})" if args.degraded
-                        else f"generated: --generate {args.generate} --seed {args.seed}")
+    report["corpus"] = (
+        str(corpus)
+        if args.corpus
+        else "hand-written: --wording"
+        if args.wording
+        else f"real: --real --split {args.split}"
+        if args.real
+        else f"augraphy: --degraded ({corpus.name})"
+        if args.degraded
+        else f"generated: --generate {args.generate} --seed {args.seed}"
+    )
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "accuracy.json").write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
     text = markdown(report, f"File accuracy ({report['corpus']}, {report['seconds']} s)")
     if not args.no_peers:
-        text += "\n### Side by side with peers (same files, same run)\n\n" + compare_peers(corpus, rows, verdicts, report)
+        text += "\n### Side by side with peers (same files, same run)\n\n" + compare_peers(
+            corpus, rows, verdicts, report
+        )
     (args.out / "accuracy.md").write_text(text, encoding="utf-8")
     print(text)
     return 0
@@ -260,12 +331,15 @@ def _degraded(count: int, seed: int) -> Path:
     try:
         import augraphy  # noqa: F401
     except ImportError:
-        print("augraphy is not installed (pip install '.[bench]'): using the committed fixtures/degraded",
-              file=sys.stderr)
+        print(
+            "augraphy is not installed (pip install '.[bench]'): using the committed fixtures/degraded", file=sys.stderr
+        )
         return Path(__file__).resolve().parent.parent / "fixtures" / "degraded"
     corpus = Path(tempfile.mkdtemp(prefix="resultcheck-degraded-"))
-    subprocess.run([sys.executable, "-m", "fixtures.degrade", "--out", str(corpus), "--seed", str(seed),
-                    "--count", str(count)], check=True)
+    subprocess.run(
+        [sys.executable, "-m", "fixtures.degrade", "--out", str(corpus), "--seed", str(seed), "--count", str(count)],
+        check=True,
+    )
     return corpus
 
 

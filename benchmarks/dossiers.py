@@ -44,8 +44,11 @@ def run_scan(manifest: Path, out: Path, workers: int) -> tuple[float, dict[int, 
     """(seconds, peak RSS per worker pid in MB, parent peak RSS in MB)."""
     exe = Path(sys.executable).with_name("resultcheck")
     started = time.perf_counter()
-    proc = subprocess.Popen([str(exe), "scan", str(manifest), "--out", str(out), "--workers", str(workers), "--quiet"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [str(exe), "scan", str(manifest), "--out", str(out), "--workers", str(workers), "--quiet"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     peaks: dict[int, float] = {}
     parent = 0.0
     while proc.poll() is None:
@@ -59,8 +62,10 @@ def run_scan(manifest: Path, out: Path, workers: int) -> tuple[float, dict[int, 
 
 
 def accuracy(manifest: Path, verdicts: Path) -> dict:
-    labels = {json.loads(l)["dossier_id"]: json.loads(l) for l in manifest.read_text(encoding="utf-8").splitlines()}
-    rows = [json.loads(l) for l in verdicts.read_text(encoding="utf-8").splitlines()]
+    labels = {
+        json.loads(line)["dossier_id"]: json.loads(line) for line in manifest.read_text(encoding="utf-8").splitlines()
+    }
+    rows = [json.loads(line) for line in verdicts.read_text(encoding="utf-8").splitlines()]
     by_case: Counter[tuple[str, str]] = Counter()
     wrong, false_duplicates = [], 0
     for row in rows:
@@ -68,14 +73,21 @@ def accuracy(manifest: Path, verdicts: Path) -> dict:
         by_case[(label["case"], row["status"])] += 1
         if row["status"] != label["expected_status"]:
             wrong.append((row["dossier_id"], label["case"], label["expected_status"], row["status"], row["summary"]))
-        if label["expected_status"] == "pass" and any(f.get("duplicate_of") for f in row["files"]) \
-                and row["status"] != "pass":
+        if (
+            label["expected_status"] == "pass"
+            and any(f.get("duplicate_of") for f in row["files"])
+            and row["status"] != "pass"
+        ):
             false_duplicates += 1
     correct = len(rows) - len(wrong)
-    return {"dossiers": len(rows), "accuracy": correct / max(1, len(rows)),
-            "review_rate": sum(r["status"] == "review" for r in rows) / max(1, len(rows)),
-            "false_duplicate_fails": false_duplicates, "by_case": {f"{c}->{s}": n for (c, s), n in sorted(by_case.items())},
-            "wrong": wrong}
+    return {
+        "dossiers": len(rows),
+        "accuracy": correct / max(1, len(rows)),
+        "review_rate": sum(r["status"] == "review" for r in rows) / max(1, len(rows)),
+        "false_duplicate_fails": false_duplicates,
+        "by_case": {f"{c}->{s}": n for (c, s), n in sorted(by_case.items())},
+        "wrong": wrong,
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -99,18 +111,22 @@ def main(argv: list[str] | None = None) -> int:
         timings[workers] = (seconds, peaks, parent)
     report = accuracy(manifest, work / "w2.jsonl")
     n = report["dossiers"]
-    print(f"## Dossiers ({'generated: --count %d --seed %d' % (args.count, args.seed) if not args.corpus else folder})")
-    print(f"\n{n} dossiers; status accuracy **{report['accuracy']:.3f}**; review rate {report['review_rate']:.1%}; "
-          f"genuine-result dossiers failed by a false duplicate match: {report['false_duplicate_fails']}\n")
+    print(f"## Dossiers ({f'generated: --count {args.count} --seed {args.seed}' if not args.corpus else folder})")
+    print(
+        f"\n{n} dossiers; status accuracy **{report['accuracy']:.3f}**; review rate {report['review_rate']:.1%}; "
+        f"genuine-result dossiers failed by a false duplicate match: {report['false_duplicate_fails']}\n"
+    )
     print("| case -> status | dossiers |\n|---|---|")
     for key, count in report["by_case"].items():
         print(f"| {key} | {count} |")
     if report["wrong"]:
         print("\nWrong:\n" + "\n".join(f"- {w}" for w in report["wrong"]))
-    print("\n| workers | seconds | dossiers/s | peak RSS per process, workers and parsers (MB) | parent (MB) |"
-          "\n|---|---|---|---|---|")
+    print(
+        "\n| workers | seconds | dossiers/s | peak RSS per process, workers and parsers (MB) | parent (MB) |"
+        "\n|---|---|---|---|---|"
+    )
     for workers, (seconds, peaks, parent) in timings.items():
-        rss = ", ".join(f"{v:.0f}" for v in sorted(peaks.values(), reverse=True)[:2 * workers])
+        rss = ", ".join(f"{v:.0f}" for v in sorted(peaks.values(), reverse=True)[: 2 * workers])
         print(f"| {workers} | {seconds:.1f} | {n / seconds:.2f} | {rss} | {parent:.0f} |")
     print(f"\nSpeed-up with 2 workers: {timings[1][0] / timings[2][0]:.2f}x")
     return 0

@@ -18,14 +18,17 @@ from pathlib import Path
 import cv2
 import numpy as np
 import pytesseract
-
-from resultcheck.config import Config
 from resultcheck.detectors import filetype
 from resultcheck.detectors.keywords import Lexicon, find_cues, zones_from_lines
+
+from resultcheck.config import Config
 from resultcheck.documents import DocumentError, open_document
 
-ARCHIVE_MIMES = set(filetype.ARCHIVE_MIMES.values()) | {"application/x-bzip2", "application/x-rar",
-                                                        "application/x-7z-compressed"}
+ARCHIVE_MIMES = set(filetype.ARCHIVE_MIMES.values()) | {
+    "application/x-bzip2",
+    "application/x-rar",
+    "application/x-7z-compressed",
+}
 RENDER_DPI = 150
 
 
@@ -53,7 +56,7 @@ def _pages(path: Path, limit: int = 10) -> list[tuple[np.ndarray, str, bool]] | 
         return None
     try:
         document = open_document(kind, data, Config().limits)
-        pages = [(p.gray(RENDER_DPI), p.text, p.has_raster) for p, _ in zip(document.pages, range(limit))]
+        pages = [(p.gray(RENDER_DPI), p.text, p.has_raster) for p, _ in zip(document.pages, range(limit), strict=False)]
         document.close()
         return pages
     except DocumentError:
@@ -63,7 +66,7 @@ def _pages(path: Path, limit: int = 10) -> list[tuple[np.ndarray, str, bool]] | 
 def naps2_blank(gray: np.ndarray, white: int = 70, coverage: int = 15) -> bool:
     h, w = gray.shape
     edge_y, edge_x = int(h * 0.01), int(w * 0.01)
-    inner = gray[edge_y: h - edge_y, edge_x: w - edge_x]
+    inner = gray[edge_y : h - edge_y, edge_x : w - edge_x]
     threshold = 1 + white / 100 * 254
     return (inner < threshold).sum() / gray.size < coverage / 100 * 0.01
 
@@ -97,8 +100,9 @@ def naive_ocr(path: Path, lexicon: Lexicon) -> tuple[str | None, float]:
         return None, time.perf_counter() - started
     lines: list[str] = []
     for gray, _, _ in pages:
-        text = pytesseract.image_to_string(cv2.resize(gray, None, fx=2, fy=2), lang="vie", config="--oem 1 --psm 3",
-                                           timeout=60)
+        text = pytesseract.image_to_string(
+            cv2.resize(gray, None, fx=2, fy=2), lang="vie", config="--oem 1 --psm 3", timeout=60
+        )
         lines.extend(text.splitlines())
     evidence = find_cues(zones_from_lines(lines), lexicon)
     category = "result" if evidence.result >= evidence.against else "input_component"

@@ -51,17 +51,23 @@ def wait_http(url: str, seconds: float = 90) -> None:
 
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 def http_latency(requests: int, clients: int = 4) -> list[str]:
     g = Generator(77)
-    samples = {"text-layer PDF": ("qd.pdf", pdf_pages([g.document("decision")[1]])),
-               "scanned page (OCR)": ("scan.jpg", encode(g.scan(g.document("application")[1], 200), "jpeg", 200,
-                                                         quality=70))}
+    samples = {
+        "text-layer PDF": ("qd.pdf", pdf_pages([g.document("decision")[1]])),
+        "scanned page (OCR)": ("scan.jpg", encode(g.scan(g.document("application")[1], 200), "jpeg", 200, quality=70)),
+    }
     port = free_port()
-    server = subprocess.Popen([str(EXE), "serve", "--port", str(port), "--checkers", "2"], env=ENV,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    server = subprocess.Popen(
+        [str(EXE), "serve", "--port", str(port), "--checkers", "2"],
+        env=ENV,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     rows = []
     try:
         url = f"http://127.0.0.1:{port}"
@@ -79,8 +85,10 @@ def http_latency(requests: int, clients: int = 4) -> list[str]:
             with concurrent.futures.ThreadPoolExecutor(clients) as pool:
                 latencies = list(pool.map(one, range(requests)))
             seconds = time.perf_counter() - started
-            rows.append(f"| {kind} | {clients} | {requests} | {percentile(latencies, 0.5):.0f} | "
-                        f"{percentile(latencies, 0.95):.0f} | {requests / seconds:.2f} |")
+            rows.append(
+                f"| {kind} | {clients} | {requests} | {percentile(latencies, 0.5):.0f} | "
+                f"{percentile(latencies, 0.95):.0f} | {requests / seconds:.2f} |"
+            )
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(30)
@@ -97,18 +105,55 @@ def distributed_throughput(count: int) -> list[str]:
     for workers in (1, 2):
         port = free_port()
         broker = f"redis://127.0.0.1:{port}/0"
-        server = subprocess.Popen([redis, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly",
-                                   "no", "--dir", str(folder)], stdout=subprocess.DEVNULL)
+        server = subprocess.Popen(
+            [
+                redis,
+                "--port",
+                str(port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(folder),
+            ],
+            stdout=subprocess.DEVNULL,
+        )
         time.sleep(0.5)
-        procs = [subprocess.Popen([str(EXE), "worker", "--broker", broker, "--concurrency", "1", "--root",
-                                   str(folder), "--name", f"bench{i}@%h"], env=ENV, start_new_session=True,
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for i in range(workers)]
+        procs = [
+            subprocess.Popen(
+                [
+                    str(EXE),
+                    "worker",
+                    "--broker",
+                    broker,
+                    "--concurrency",
+                    "1",
+                    "--root",
+                    str(folder),
+                    "--name",
+                    f"bench{i}@%h",
+                ],
+                env=ENV,
+                start_new_session=True,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            for i in range(workers)
+        ]
         try:
             time.sleep(3)
             out = folder / f"w{workers}.jsonl"
             started = time.perf_counter()
-            subprocess.run([str(EXE), "scan", str(folder / "manifest.jsonl"), "--out", str(out), "--broker", broker,
-                            "--quiet"], env=ENV, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            subprocess.run(
+                [str(EXE), "scan", str(folder / "manifest.jsonl"), "--out", str(out), "--broker", broker, "--quiet"],
+                env=ENV,
+                check=True,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
             seconds = time.perf_counter() - started
             rows.append((workers, seconds))
         finally:

@@ -28,8 +28,10 @@ from .dossiers import run_scan
 
 def corpus(per_kind: int, seed: int) -> dict[str, list[tuple[str, bytes]]]:
     g = Generator(seed)
-    kinds: dict[str, list[tuple[str, bytes]]] = {k: [] for k in (
-        "archive", "0-byte", "text-layer PDF", "DOCX", "blank scan", "1-page scan (OCR)", "3-page scan (OCR)")}
+    kinds: dict[str, list[tuple[str, bytes]]] = {
+        k: []
+        for k in ("archive", "0-byte", "text-layer PDF", "DOCX", "blank scan", "1-page scan (OCR)", "3-page scan (OCR)")
+    }
     for i in range(per_kind):
         _, page = g.document(g.rng.choice(["decision", "application", "building-permit", "declaration"]))
         kinds["archive"].append((f"a{i}.zip", C.zip_bytes({"kq.pdf": pdf_pages([page])})))
@@ -37,8 +39,9 @@ def corpus(per_kind: int, seed: int) -> dict[str, list[tuple[str, bytes]]]:
         kinds["text-layer PDF"].append((f"t{i}.pdf", pdf_pages([page])))
         kinds["DOCX"].append((f"d{i}.docx", C.docx_bytes([r.text for r in page.runs])))
         dpi = g.dpi()
-        kinds["blank scan"].append((f"b{i}.jpg", encode(g.scan(g.blank_layout(), dpi, specks=500), "jpeg", dpi,
-                                                       quality=60)))
+        kinds["blank scan"].append(
+            (f"b{i}.jpg", encode(g.scan(g.blank_layout(), dpi, specks=500), "jpeg", dpi, quality=60))
+        )
         kinds["1-page scan (OCR)"].append((f"s{i}.pdf", encode(g.scan(page, dpi), "pdf", dpi, quality=60)))
         pages = [g.scan(g.document(k)[1], 200) for k in ("application", "contract", "declaration")]
         kinds["3-page scan (OCR)"].append((f"m{i}.pdf", encode_pages(pages, "pdf", 200, quality=60)))
@@ -47,7 +50,7 @@ def corpus(per_kind: int, seed: int) -> dict[str, list[tuple[str, bytes]]]:
 
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 _SERVE = """
@@ -72,8 +75,14 @@ def baseline_table(files: dict[str, list[tuple[str, bytes]]], folder: Path, base
     procs = {}
     for label, root in (("this", here), ("baseline", baseline.resolve())):
         env = {**os.environ, "PYTHONPATH": str(root), "OMP_THREAD_LIMIT": "1"}
-        procs[label] = subprocess.Popen([sys.executable, "-c", _SERVE], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                        text=True, env=env, cwd=str(root))
+        procs[label] = subprocess.Popen(
+            [sys.executable, "-c", _SERVE],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            env=env,
+            cwd=str(root),
+        )
 
     def timed(label: str, path: Path) -> float:
         procs[label].stdin.write(f"{path}\n")
@@ -81,8 +90,10 @@ def baseline_table(files: dict[str, list[tuple[str, bytes]]], folder: Path, base
         return float(procs[label].stdout.readline())
 
     print("\n### This tree vs baseline, in-process, interleaved\n")
-    print("| kind | files | this p50 ms | this p95 ms | baseline p50 ms | baseline p95 ms | speed-up (p50) |"
-          "\n|---|---|---|---|---|---|---|")
+    print(
+        "| kind | files | this p50 ms | this p95 ms | baseline p50 ms | baseline p95 ms | speed-up (p50) |"
+        "\n|---|---|---|---|---|---|---|"
+    )
     paths = {}
     for kind, items in files.items():
         paths[kind] = []
@@ -97,12 +108,14 @@ def baseline_table(files: dict[str, list[tuple[str, bytes]]], folder: Path, base
     for kind, kind_paths in paths.items():
         times: dict[str, list[float]] = {"this": [], "baseline": []}
         for i, path in enumerate(kind_paths):
-            for label in (("this", "baseline") if i % 2 == 0 else ("baseline", "this")):
+            for label in ("this", "baseline") if i % 2 == 0 else ("baseline", "this"):
                 times[label].append(timed(label, path))
         this, base = times["this"], times["baseline"]
-        print(f"| {kind} | {len(kind_paths)} | {statistics.median(this):.0f} | {percentile(this, 0.95):.0f} | "
-              f"{statistics.median(base):.0f} | {percentile(base, 0.95):.0f} | "
-              f"{statistics.median(base) / statistics.median(this):.2f}x |")
+        print(
+            f"| {kind} | {len(kind_paths)} | {statistics.median(this):.0f} | {percentile(this, 0.95):.0f} | "
+            f"{statistics.median(base):.0f} | {percentile(base, 0.95):.0f} | "
+            f"{statistics.median(base) / statistics.median(this):.2f}x |"
+        )
     for proc in procs.values():
         proc.stdin.close()
         proc.wait()
@@ -134,8 +147,10 @@ def stage_table(files: dict[str, list[tuple[str, bytes]]]) -> None:
             values = [r.get(name, 0.0) for r in per_file]
             if max(values) < 0.5 and name != "total":
                 continue
-            print(f"| {kind} | {name} | {statistics.median(values):.0f} | {percentile(values, 0.95):.0f} | "
-                  f"{statistics.fmean(values):.0f} | {statistics.fmean(values) / mean_total:.0%} |")
+            print(
+                f"| {kind} | {name} | {statistics.median(values):.0f} | {percentile(values, 0.95):.0f} | "
+                f"{statistics.fmean(values):.0f} | {statistics.fmean(values) / mean_total:.0%} |"
+            )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -145,13 +160,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-batch", action="store_true", help="skip the batch throughput runs")
     parser.add_argument("--no-profile", action="store_true", help="skip the per-stage profile")
     parser.add_argument("--kinds", default="", help="only the kinds whose name contains this text")
-    parser.add_argument("--baseline", type=Path, metavar="CHECKOUT",
-                        help="also time another source tree of resultcheck (e.g. a `git archive` of main, with "
-                             "resultcheck/detectors linked to ../detectors) on the same files, interleaved")
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        metavar="CHECKOUT",
+        help="also time another source tree of resultcheck (e.g. a `git archive` of main, with "
+        "resultcheck/detectors linked to ../detectors) on the same files, interleaved",
+    )
     args = parser.parse_args(argv)
 
-    from resultcheck import Checker
     from resultcheck.detectors.keywords import Lexicon
+
+    from resultcheck import Checker
 
     from . import peers
 
@@ -178,10 +198,15 @@ def main(argv: list[str] | None = None) -> int:
             if "OCR" in kind:
                 naive.append(peers.naive_ocr(path, lexicon)[1] * 1000)
             manifest.append({"dossier_id": f"{kind}-{name}", "results": [{"path": str(path.relative_to(folder))}]})
-        naive_cell = f"{statistics.median(naive):.0f} ({statistics.median(naive) / statistics.median(latencies):.1f}x)" \
-            if naive else "–"
-        print(f"| {kind} | {len(items)} | {statistics.median(latencies):.0f} | {percentile(latencies, 0.95):.0f} | "
-              f"{naive_cell} |")
+        naive_cell = (
+            f"{statistics.median(naive):.0f} ({statistics.median(naive) / statistics.median(latencies):.1f}x)"
+            if naive
+            else "–"
+        )
+        print(
+            f"| {kind} | {len(items)} | {statistics.median(latencies):.0f} | {percentile(latencies, 0.95):.0f} | "
+            f"{naive_cell} |"
+        )
     if args.baseline:
         baseline_table(files, folder, args.baseline)
     if not args.no_profile:
@@ -190,8 +215,10 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.no_batch:
         return 0
-    print("\n| workers | files | seconds | files/s | pages/s | peak RSS per process, workers and parsers (MB) |"
-          "\n|---|---|---|---|---|---|")
+    print(
+        "\n| workers | files | seconds | files/s | pages/s | peak RSS per process, workers and parsers (MB) |"
+        "\n|---|---|---|---|---|---|"
+    )
     seconds_by_workers = {}
     for workers in (1, 2):
         out = folder / f"w{workers}.jsonl"
@@ -199,9 +226,11 @@ def main(argv: list[str] | None = None) -> int:
         verdicts = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
         pages = sum(f.get("pages") or 1 for v in verdicts for f in v["files"])
         seconds_by_workers[workers] = seconds
-        rss = ", ".join(f"{v:.0f}" for v in sorted(peaks.values(), reverse=True)[:2 * workers])
-        print(f"| {workers} | {len(verdicts)} | {seconds:.1f} | {len(verdicts) / seconds:.2f} | {pages / seconds:.2f} | "
-              f"{rss} |")
+        rss = ", ".join(f"{v:.0f}" for v in sorted(peaks.values(), reverse=True)[: 2 * workers])
+        print(
+            f"| {workers} | {len(verdicts)} | {seconds:.1f} | {len(verdicts) / seconds:.2f} | {pages / seconds:.2f} | "
+            f"{rss} |"
+        )
     print(f"\nSpeed-up with 2 workers: {seconds_by_workers[1] / seconds_by_workers[2]:.2f}x")
     return 0
 

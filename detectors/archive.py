@@ -14,8 +14,22 @@ from dataclasses import dataclass
 NAME = "archive"
 NOT_LISTED = "listing not supported for this format"
 
-ARCHIVE_EXTENSIONS = (".zip", ".rar", ".7z", ".tar", ".gz", ".tgz", ".bz2", ".xz", ".zst", ".cab", ".xar", ".lzh",
-                      ".arj", ".ace")
+ARCHIVE_EXTENSIONS = (
+    ".zip",
+    ".rar",
+    ".7z",
+    ".tar",
+    ".gz",
+    ".tgz",
+    ".bz2",
+    ".xz",
+    ".zst",
+    ".cab",
+    ".xar",
+    ".lzh",
+    ".arj",
+    ".ace",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,11 +38,11 @@ class ArchiveListing:
 
     format: str
     members: tuple[str, ...] = ()
-    member_count: int | None = None     # None when the directory could not be read
-    truncated: bool = False             # more members than the listing limit
+    member_count: int | None = None  # None when the directory could not be read
+    truncated: bool = False  # more members than the listing limit
     encrypted: bool = False
-    problem: str | None = None          # why the listing is incomplete, in English, for the log
-    declared_bytes: int | None = None   # sum of the declared uncompressed sizes
+    problem: str | None = None  # why the listing is incomplete, in English, for the log
+    declared_bytes: int | None = None  # sum of the declared uncompressed sizes
 
     @property
     def nested_archives(self) -> tuple[str, ...]:
@@ -43,7 +57,10 @@ def list_zip(data: bytes, max_members: int) -> ArchiveListing:
         return ArchiveListing("zip", problem=f"central directory unreadable: {exc}")
     names = tuple(i.filename for i in infos[:max_members])
     return ArchiveListing(
-        "zip", names, len(infos), truncated=len(infos) > max_members,
+        "zip",
+        names,
+        len(infos),
+        truncated=len(infos) > max_members,
         encrypted=any(i.flag_bits & 0x1 for i in infos),
         declared_bytes=sum(i.file_size for i in infos),
     )
@@ -64,8 +81,9 @@ def list_rar(data: bytes, max_members: int) -> ArchiveListing:
     if not infos:  # rarfile stops quietly at a truncated header
         return ArchiveListing(fmt, encrypted=encrypted, problem="no file headers found (damaged or truncated)")
     names = tuple(i.filename for i in infos[:max_members])
-    return ArchiveListing(fmt, names, len(infos), len(infos) > max_members, encrypted,
-                          declared_bytes=sum(i.file_size or 0 for i in infos))
+    return ArchiveListing(
+        fmt, names, len(infos), len(infos) > max_members, encrypted, declared_bytes=sum(i.file_size or 0 for i in infos)
+    )
 
 
 def list_7z(data: bytes, max_members: int) -> ArchiveListing:
@@ -80,8 +98,14 @@ def list_7z(data: bytes, max_members: int) -> ArchiveListing:
     except Exception as exc:  # py7zr raises many unrelated types on damaged headers
         return ArchiveListing("7z", problem=f"headers unreadable: {type(exc).__name__}: {exc}")
     names = tuple(i.filename for i in infos[:max_members])
-    return ArchiveListing("7z", names, len(infos), len(infos) > max_members, encrypted,
-                          declared_bytes=sum(i.uncompressed or 0 for i in infos))
+    return ArchiveListing(
+        "7z",
+        names,
+        len(infos),
+        len(infos) > max_members,
+        encrypted,
+        declared_bytes=sum(i.uncompressed or 0 for i in infos),
+    )
 
 
 def list_tar(data: bytes, max_members: int) -> ArchiveListing:
@@ -124,12 +148,12 @@ def _zstd_raw_peek(data: bytes, limit: int) -> bytes:
     pos = 5 + (0 if single_segment else 1) + (0, 1, 2, 4)[fhd & 3] + fcs_size
     if pos + 3 > len(data):
         return b""
-    header = int.from_bytes(data[pos:pos + 3], "little")
+    header = int.from_bytes(data[pos : pos + 3], "little")
     block_type, size = (header >> 1) & 3, header >> 3
     if block_type == 0:  # raw
-        return data[pos + 3:pos + 3 + min(size, limit)]
+        return data[pos + 3 : pos + 3 + min(size, limit)]
     if block_type == 1 and pos + 3 < len(data):  # run-length
-        return data[pos + 3:pos + 4] * min(size, limit)
+        return data[pos + 3 : pos + 4] * min(size, limit)
     return b""
 
 
@@ -154,8 +178,13 @@ def list_stream(fmt: str, data: bytes, max_members: int, peek_bytes: int, name: 
         return ArchiveListing(fmt, problem=f"stream unreadable: {exc}")
     if len(head) >= 512 and head[257:262] == b"ustar":
         inner = _tar_names_from_head(head, max_members)
-        return ArchiveListing(f"tar.{fmt}", inner, None, truncated=True,
-                              problem="only the first members are visible without decompressing")
+        return ArchiveListing(
+            f"tar.{fmt}",
+            inner,
+            None,
+            truncated=True,
+            problem="only the first members are visible without decompressing",
+        )
     inner_name = (_gzip_original_name(data) if fmt == "gz" else None) or _strip_suffix(name)
     return ArchiveListing(fmt, (inner_name,) if inner_name else (), 1)
 
@@ -164,7 +193,7 @@ def _tar_names_from_head(head: bytes, max_members: int) -> tuple[str, ...]:
     names: list[str] = []
     pos = 0
     while pos + 512 <= len(head) and len(names) < max_members:
-        block = head[pos:pos + 512]
+        block = head[pos : pos + 512]
         if block[257:262] != b"ustar":
             break
         names.append(block[:100].split(b"\x00", 1)[0].decode("utf-8", "replace"))
@@ -184,13 +213,13 @@ def _strip_suffix(name: str) -> str | None:
 def list_cab(data: bytes, max_members: int) -> ArchiveListing:
     """Microsoft Cabinet: CFHEADER then CFFILE entries with NUL-terminated names."""
     try:
-        cb_cabinet, coff_files = struct.unpack_from("<I4xI", data, 8)
-        c_files, flags = struct.unpack_from("<2xHH", data, 26)
+        _cabinet_size, coff_files = struct.unpack_from("<I4xI", data, 8)
+        c_files, _flags = struct.unpack_from("<2xHH", data, 26)
         names: list[str] = []
         pos = coff_files
         for _ in range(min(c_files, max_members)):
             end = data.index(b"\x00", pos + 16, pos + 16 + 512)
-            names.append(data[pos + 16:end].decode("utf-8" if data[pos + 14] & 0x80 else "latin-1", "replace"))
+            names.append(data[pos + 16 : end].decode("utf-8" if data[pos + 14] & 0x80 else "latin-1", "replace"))
             pos = end + 1
     except (struct.error, ValueError) as exc:
         return ArchiveListing("cab", problem=f"header unreadable: {exc}")

@@ -23,24 +23,25 @@ class PageInk:
     """Evidence about the ink on one page."""
 
     blank: bool
-    code: str                    # BLANK_EMPTY_PAGE, BLANK_NOISE_ONLY, BLANK_PAGE_NUMBER_ONLY,
-                                 # BLANK_SHOW_THROUGH, CONTENT_INK
-    ink_mm2: float               # centre-weighted ink area that counted as content
-    components: int              # content components kept
-    paper_level: int             # estimated paper grey level (0-255)
-    contrast_threshold: float    # grey levels below the paper that made a pixel ink
+    code: str  # BLANK_EMPTY_PAGE, BLANK_NOISE_ONLY, BLANK_PAGE_NUMBER_ONLY,
+    # BLANK_SHOW_THROUGH, CONTENT_INK
+    ink_mm2: float  # centre-weighted ink area that counted as content
+    components: int  # content components kept
+    paper_level: int  # estimated paper grey level (0-255)
+    contrast_threshold: float  # grey levels below the paper that made a pixel ink
     content_box_mm: tuple[float, float, float, float] | None = None  # x, y, w, h of kept ink
 
 
-def ink_contrast(gray: np.ndarray, px_per_mm: float, scanned: bool,
-                 rules: dict[str, Any]) -> tuple[np.ndarray, float, int, np.ndarray]:
+def ink_contrast(
+    gray: np.ndarray, px_per_mm: float, scanned: bool, rules: dict[str, Any]
+) -> tuple[np.ndarray, float, int, np.ndarray]:
     """Darkness below the local paper, the ink threshold, the paper level and the background."""
     h, w = gray.shape
     image = cv2.medianBlur(gray, 3) if scanned else gray
     background = paper_background(image, px_per_mm)
     diff = cv2.subtract(background, image)  # how much darker than the local paper, saturating at 0
 
-    core = diff[h // 10: h - h // 10: 2, w // 10: w - w // 10: 2]
+    core = diff[h // 10 : h - h // 10 : 2, w // 10 : w - w // 10 : 2]
     paper_level = int(np.median(background))
     offset = float(np.median(core))
     sigma = 1.4826 * float(np.median(np.abs(core.astype(np.float32) - offset)))
@@ -54,9 +55,12 @@ def judge_page(gray: np.ndarray, px_per_mm: float, scanned: bool, rules: dict[st
     """Judge one grey page. `scanned` pages may carry paper noise and show-through."""
     h, w = gray.shape
     diff, threshold, paper_level, _ = ink_contrast(gray, px_per_mm, scanned, rules)
-    kept, weights = _content_components(diff > threshold, px_per_mm, scanned, rules,
-                                        strong=diff > threshold * rules["strong_factor"])
+    kept, weights = _content_components(
+        diff > threshold, px_per_mm, scanned, rules, strong=diff > threshold * rules["strong_factor"]
+    )
     real = _not_dust(kept, px_per_mm, rules)
+    if scanned:
+        real &= ~_streaks(kept, w, h, px_per_mm, rules)
     marks, weights = kept[real], weights[real]
     ink_mm2 = float((marks[:, cv2.CC_STAT_AREA] * weights).sum()) / px_per_mm**2
     height_mm = h / px_per_mm
@@ -66,8 +70,9 @@ def judge_page(gray: np.ndarray, px_per_mm: float, scanned: bool, rules: dict[st
         folio = in_band & real if (in_band & real).any() else in_band  # a lone digit has no neighbour
         box = _union_box_mm(kept[folio], px_per_mm)
         if _is_page_number(box, rules):
-            return PageInk(True, "BLANK_PAGE_NUMBER_ONLY", round(ink_mm2, 2), len(marks), paper_level,
-                           round(threshold, 1), box)
+            return PageInk(
+                True, "BLANK_PAGE_NUMBER_ONLY", round(ink_mm2, 2), len(marks), paper_level, round(threshold, 1), box
+            )
     largest_mm = float(np.maximum(marks[:, 2], marks[:, 3]).max()) / px_per_mm if len(marks) else 0.0
     structured = len(marks) >= rules["min_marks"] or largest_mm >= rules["single_mark_min_extent_mm"]
     if ink_mm2 < rules["min_ink_mm2"] or not structured:
@@ -75,8 +80,50 @@ def judge_page(gray: np.ndarray, px_per_mm: float, scanned: bool, rules: dict[st
         if scanned and code == "BLANK_NOISE_ONLY" and _has_faint_text(diff, threshold, px_per_mm, rules):
             code = "BLANK_SHOW_THROUGH"
         return PageInk(True, code, round(ink_mm2, 2), len(marks), paper_level, round(threshold, 1))
-    return PageInk(False, "CONTENT_INK", round(ink_mm2, 2), len(marks), paper_level, round(threshold, 1),
-                   _union_box_mm(marks, px_per_mm))
+    return PageInk(
+        False,
+        "CONTENT_INK",
+        round(ink_mm2, 2),
+        len(marks),
+        paper_level,
+        round(threshold, 1),
+        _union_box_mm(marks, px_per_mm),
+    )
+
+
+def _streaks(kept: np.ndarray, w: int, h: int, px_per_mm: float, rules: dict[str, Any]) -> np.ndarray:
+    """Marks of a dirty drum or roller: several small marks in one narrow, isolated band along the page.
+
+    Letters in a band of a text page have letters beside them; a streak has clean paper beside
+    it, and its dots are thinner than letters; one solid line (a table rule, a drawing) is one
+    mark, not a streak.
+    Once a band is a streak, every small mark centred in it belongs to the streak.
+    """
+    streak = np.zeros(len(kept), dtype=bool)
+    if len(kept) < rules["streak_min_marks"]:
+        return streak
+    x, y, bw, bh = (kept[:, i].astype(np.float64) for i in range(4))
+    band = rules["streak_band_mm"] * px_per_mm
+    blob = rules["streak_max_blob_mm"] * px_per_mm
+    for centre, across, start, length, page, widest in (
+        (x + bw / 2, bw, y, bh, h, rules["streak_max_width_mm"][0]),  # vertical streaks
+        (y + bh / 2, bh, x, bw, w, rules["streak_max_width_mm"][1]),
+    ):  # horizontal ones
+        thin = across <= widest * px_per_mm
+        bins = (centre // band).astype(int)
+        for b in np.unique(bins[thin]):
+            members = thin & ((bins == b) | (bins == b + 1))
+            if members.sum() < rules["streak_min_marks"]:
+                continue
+            # a streak stands alone: beside it the paper is clean (beside a column of letters, more letters)
+            flanks = ((bins >= b - 2) & (bins < b)) | ((bins > b + 1) & (bins <= b + 3))
+            if flanks.sum() > rules["streak_max_flank_share"] * members.sum():
+                continue
+            span = (start[members] + length[members]).max() - start[members].min()
+            if span >= rules["streak_min_span"] * page:
+                lo, hi = centre[members].min() - band / 2, centre[members].max() + band / 2
+                streak |= (centre >= lo) & (centre <= hi) & (np.maximum(bw, bh) <= blob)
+    return streak
 
 
 def _not_dust(kept: np.ndarray, px_per_mm: float, rules: dict[str, Any]) -> np.ndarray:
@@ -103,15 +150,16 @@ def paper_background(image: np.ndarray, px_per_mm: float) -> np.ndarray:
     h, w = image.shape
     factor = 8
     small = cv2.resize(image, (max(1, w // factor), max(1, h // factor)), interpolation=cv2.INTER_AREA)
-    k = max(3, int(round(6 * px_per_mm / factor)) | 1)
+    k = max(3, round(6 * px_per_mm / factor) | 1)
     kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))
     local_max = cv2.dilate(small, kernel)
     smooth = cv2.blur(local_max, (k, k))
     return cv2.resize(smooth, (w, h), interpolation=cv2.INTER_LINEAR)
 
 
-def _content_components(ink: np.ndarray, px_per_mm: float, scanned: bool, rules: dict[str, Any],
-                        strong: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+def _content_components(
+    ink: np.ndarray, px_per_mm: float, scanned: bool, rules: dict[str, Any], strong: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """Connected components that are content, with their centre weights.
 
     With `strong`, a component is kept only if it contains at least one strong pixel.

@@ -25,29 +25,37 @@ NAME = "drawing"
 class PageLook:
     """Evidence from a page's pixels, at about 100 dpi."""
 
-    paper_share: float       # share of the page that is plain paper (bright, near the local paper level, grey)
-    colourfulness: float     # Hasler-Süsstrunk, of what is not paper: ~0 black ink, 40+ vivid pictures
-    solid_share: float       # share of the ink in filled areas thicker than a stroke (photos, blocks)
-    horizontal_lines: int    # thin solid horizontal strokes at least `min_stroke_mm` long
+    paper_share: float  # share of the page that is plain paper (bright, near the local paper level, grey)
+    colourfulness: float  # Hasler-Süsstrunk, of what is not paper: ~0 black ink, 40+ vivid pictures
+    solid_share: float  # share of the ink in filled areas thicker than a stroke (photos, blocks)
+    horizontal_lines: int  # thin solid horizontal strokes at least `min_stroke_mm` long
     vertical_lines: int
 
     def is_picture(self, rules: dict[str, Any]) -> bool:
         """A photo, painting or screenshot rather than a paper document."""
-        return (self.paper_share < rules["picture_max_paper_share"]
-                or (self.colourfulness >= rules["picture_min_colourfulness"]
-                    and self.paper_share < rules["drawing_min_paper_share"]))
+        return self.paper_share < rules["picture_max_paper_share"] or (
+            self.colourfulness >= rules["picture_min_colourfulness"]
+            and self.paper_share < rules["drawing_min_paper_share"]
+        )
 
     def is_drawing(self, rules: dict[str, Any]) -> bool:
-        return (not self.is_picture(rules)
-                and self.paper_share >= rules["drawing_min_paper_share"]
-                and self.colourfulness < rules["drawing_max_colourfulness"]
-                and self.solid_share < rules["drawing_max_solid_share"]
-                and min(self.horizontal_lines, self.vertical_lines) >= 2
-                and self.horizontal_lines + self.vertical_lines >= rules["drawing_min_lines"])
+        return (
+            not self.is_picture(rules)
+            and self.paper_share >= rules["drawing_min_paper_share"]
+            and self.colourfulness < rules["drawing_max_colourfulness"]
+            and self.solid_share < rules["drawing_max_solid_share"]
+            and min(self.horizontal_lines, self.vertical_lines) >= 2
+            and self.horizontal_lines + self.vertical_lines >= rules["drawing_min_lines"]
+        )
 
     def to_dict(self) -> dict[str, float]:
-        return {"paper_share": self.paper_share, "colourfulness": self.colourfulness, "solid_share": self.solid_share,
-                "horizontal_lines": self.horizontal_lines, "vertical_lines": self.vertical_lines}
+        return {
+            "paper_share": self.paper_share,
+            "colourfulness": self.colourfulness,
+            "solid_share": self.solid_share,
+            "horizontal_lines": self.horizontal_lines,
+            "vertical_lines": self.vertical_lines,
+        }
 
 
 def colourfulness(rgb: np.ndarray) -> float:
@@ -59,10 +67,16 @@ def colourfulness(rgb: np.ndarray) -> float:
     return float(np.hypot(rg.std(), yb.std()) + 0.3 * np.hypot(rg.mean(), yb.mean()))
 
 
-def look(rgb: np.ndarray, px_per_mm: float, scanned: bool, blank_rules: dict[str, Any],
-         min_stroke_mm: float, max_stroke_width_mm: float) -> PageLook:
+def look(
+    rgb: np.ndarray,
+    px_per_mm: float,
+    scanned: bool,
+    blank_rules: dict[str, Any],
+    min_stroke_mm: float,
+    max_stroke_width_mm: float,
+) -> PageLook:
     gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
-    diff, threshold, _paper, background = ink_contrast(gray, px_per_mm, scanned, blank_rules)
+    diff, threshold, _paper, _background = ink_contrast(gray, px_per_mm, scanned, blank_rules)
     bright = float(np.percentile(gray, 95))
     # Paper: near its local paper level and bright for this page (a texture's or a photo's
     # mid-tones are not paper even where they are locally flat). Tinted paper is paper.
@@ -72,10 +86,13 @@ def look(rgb: np.ndarray, px_per_mm: float, scanned: bool, blank_rules: dict[str
     thickness = max(2, int(max_stroke_width_mm * px_per_mm))
     filled = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (thickness, thickness)))
     ink_pixels = max(1, cv2.countNonZero(ink))
-    return PageLook(round(float(paper.mean()), 3), round(colourfulness(rgb[~paper]), 1),
-                    round(cv2.countNonZero(filled) / ink_pixels, 3),
-                    _strokes(ink, length, thickness, horizontal=True),
-                    _strokes(ink, length, thickness, horizontal=False))
+    return PageLook(
+        round(float(paper.mean()), 3),
+        round(colourfulness(rgb[~paper]), 1),
+        round(cv2.countNonZero(filled) / ink_pixels, 3),
+        _strokes(ink, length, thickness, horizontal=True),
+        _strokes(ink, length, thickness, horizontal=False),
+    )
 
 
 def _strokes(ink: np.ndarray, length: int, thickness: int, *, horizontal: bool) -> int:

@@ -29,7 +29,7 @@ class PageFingerprint:
     """What is compared: the first content page as grey pixels, and/or its words."""
 
     sha256: str
-    gray: np.ndarray | None = None        # ~100 dpi
+    gray: np.ndarray | None = None  # ~100 dpi
     words: frozenset[str] = frozenset()
     numbers: frozenset[str] = frozenset()
 
@@ -40,8 +40,8 @@ class PageFingerprint:
 
 @dataclass(frozen=True, slots=True)
 class Match:
-    how: str              # identical | rescan | same_text
-    score: float          # 1.0 for identical; ink coverage or word overlap otherwise
+    how: str  # identical | rescan | same_text
+    score: float  # 1.0 for identical; ink coverage or word overlap otherwise
     inliers: int = 0
 
 
@@ -58,7 +58,7 @@ def content_crop(gray: np.ndarray) -> np.ndarray:
     ys, xs = np.nonzero(ink)
     if len(xs) == 0:
         return gray
-    return gray[max(0, ys.min() - 5): ys.max() + 5, max(0, xs.min() - 5): xs.max() + 5]
+    return gray[max(0, ys.min() - 5) : ys.max() + 5, max(0, xs.min() - 5) : xs.max() + 5]
 
 
 def perceptual_hash(gray: np.ndarray) -> np.ndarray:
@@ -70,7 +70,7 @@ def perceptual_hash(gray: np.ndarray) -> np.ndarray:
 
 def same_page(a: np.ndarray, b: np.ndarray, rules: dict[str, Any]) -> tuple[int, float, float]:
     """(RANSAC inliers, share of b's ink found in a, share of a's ink found in b) after aligning b onto a."""
-    orb = cv2.ORB_create(rules["orb_features"])
+    orb = cv2.ORB_create(rules["orb_features"])  # type: ignore[attr-defined]
     ka, da = orb.detectAndCompute(a, None)
     kb, db = orb.detectAndCompute(b, None)
     if da is None or db is None or len(ka) < 10 or len(kb) < 10:
@@ -79,18 +79,18 @@ def same_page(a: np.ndarray, b: np.ndarray, rules: dict[str, Any]) -> tuple[int,
     good = [m for m, n in (p for p in pairs if len(p) == 2) if m.distance < 0.75 * n.distance]
     if len(good) < 10:
         return len(good), 0.0, 0.0
-    src = np.float32([ka[m.queryIdx].pt for m in good])
-    dst = np.float32([kb[m.trainIdx].pt for m in good])
+    src = np.array([ka[m.queryIdx].pt for m in good], dtype=np.float32)
+    dst = np.array([kb[m.trainIdx].pt for m in good], dtype=np.float32)
     homography, mask = cv2.findHomography(dst, src, cv2.RANSAC, 4.0)
     if homography is None:
         return 0, 0.0, 0.0
     warped = cv2.warpPerspective(b, homography, (a.shape[1], a.shape[0]), borderValue=255)
-    ink_a = cv2.threshold(a, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)[1]
-    ink_b = cv2.threshold(warped, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)[1]
+    ink_a = cv2.threshold(a, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)[1].astype(np.uint8)
+    ink_b = cv2.threshold(warped, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)[1].astype(np.uint8)
     kernel = np.ones((5, 5), np.uint8)
     near_a, near_b = cv2.dilate(ink_a, kernel), cv2.dilate(ink_b, kernel)
-    b_in_a = float((ink_b & near_a).sum()) / max(1, int(ink_b.sum()))
-    a_in_b = float((ink_a & near_b).sum()) / max(1, int(ink_a.sum()))
+    b_in_a = cv2.countNonZero(cv2.bitwise_and(ink_b, near_a)) / max(1, cv2.countNonZero(ink_b))
+    a_in_b = cv2.countNonZero(cv2.bitwise_and(ink_a, near_b)) / max(1, cv2.countNonZero(ink_a))
     return int(mask.sum()), b_in_a, a_in_b
 
 
@@ -103,14 +103,17 @@ def compare(result: PageFingerprint, candidate: PageFingerprint, rules: dict[str
     if result.sha256 == candidate.sha256:
         return Match("identical", 1.0)
     if result.gray is not None and candidate.gray is not None:
-        distance = int((result.phash != candidate.phash).sum())
+        distance = int(np.count_nonzero(result.phash != candidate.phash))
         if distance > rules["phash_max_distance"]:
             return None
         # All of the input is in the result; the result may add a little (a certification
         # stamp, a seal, a handwritten note) but is mostly the input.
         inliers, input_in_result, result_in_input = same_page(result.gray, candidate.gray, rules)
-        if (inliers >= rules["min_inliers"] and input_in_result >= rules["min_coverage"]
-                and result_in_input >= rules["min_coverage_of_result"]):
+        if (
+            inliers >= rules["min_inliers"]
+            and input_in_result >= rules["min_coverage"]
+            and result_in_input >= rules["min_coverage_of_result"]
+        ):
             return Match("rescan", round(input_in_result, 3), inliers)
         return None
     if len(result.words) >= rules["min_words"] and len(candidate.words) >= rules["min_words"]:

@@ -33,7 +33,7 @@ class Kind(StrEnum):
     ARCHIVE = "archive"
     PDF = "pdf"
     IMAGE = "image"
-    DOCUMENT = "document"        # DOCX / ODT text documents; legacy Word .doc and RTF
+    DOCUMENT = "document"  # DOCX / ODT text documents; legacy Word .doc and RTF
     UNSUPPORTED = "unsupported"
     UNREADABLE = "unreadable"
 
@@ -46,7 +46,7 @@ class FileType:
     format: str
     mime: str
     libmagic_mime: str
-    note: str | None = None      # English detail for logs and messages (polyglot lead, OLE flavour)
+    note: str | None = None  # English detail for logs and messages (polyglot lead, OLE flavour)
 
 
 # Archive signatures at offset 0: (prefix, format).
@@ -70,20 +70,42 @@ _LZH = re.compile(rb"^..-l[hz][0-9a-z]-", re.S)
 _SFX_MARKERS: tuple[tuple[bytes, str], ...] = ((b"Rar!\x1a\x07", "rar"), (b"7z\xbc\xaf\x27\x1c", "7z"))
 SFX_SCAN_BYTES = 8 << 20
 ARCHIVE_MIMES = {
-    "zip": "application/zip", "rar": "application/vnd.rar", "rar5": "application/vnd.rar",
-    "7z": "application/x-7z-compressed", "gz": "application/gzip", "bz2": "application/x-bzip2",
-    "xz": "application/x-xz", "zst": "application/zstd", "cab": "application/vnd.ms-cab-compressed",
-    "tar": "application/x-tar", "rar1": "application/vnd.rar", "xar": "application/x-xar",
-    "arj": "application/x-arj", "ace": "application/x-ace-compressed", "lzh": "application/x-lzh-compressed",
+    "zip": "application/zip",
+    "rar": "application/vnd.rar",
+    "rar5": "application/vnd.rar",
+    "7z": "application/x-7z-compressed",
+    "gz": "application/gzip",
+    "bz2": "application/x-bzip2",
+    "xz": "application/x-xz",
+    "zst": "application/zstd",
+    "cab": "application/vnd.ms-cab-compressed",
+    "tar": "application/x-tar",
+    "rar1": "application/vnd.rar",
+    "xar": "application/x-xar",
+    "arj": "application/x-arj",
+    "ace": "application/x-ace-compressed",
+    "lzh": "application/x-lzh-compressed",
     "lzo": "application/x-lzop",
 }
 # Containers libmagic knows that we do not list, but that are archives all the same.
 _OTHER_ARCHIVE_MIMES = {
-    "application/x-arj", "application/x-lzh-compressed", "application/x-iso9660-image",
-    "application/x-compress", "application/x-lzip", "application/x-lzma", "application/x-cpio",
-    "application/x-archive", "application/x-ace-compressed", "application/x-stuffit",
-    "application/x-lz4", "application/x-lzop", "application/java-archive", "application/x-rpm",
-    "application/vnd.debian.binary-package", "application/x-xar", "application/vnd.ms-cab-compressed",
+    "application/x-arj",
+    "application/x-lzh-compressed",
+    "application/x-iso9660-image",
+    "application/x-compress",
+    "application/x-lzip",
+    "application/x-lzma",
+    "application/x-cpio",
+    "application/x-archive",
+    "application/x-ace-compressed",
+    "application/x-stuffit",
+    "application/x-lz4",
+    "application/x-lzop",
+    "application/java-archive",
+    "application/x-rpm",
+    "application/vnd.debian.binary-package",
+    "application/x-xar",
+    "application/vnd.ms-cab-compressed",
 }
 _IMAGE_SIGNATURES: tuple[tuple[bytes, str, str], ...] = (
     (b"\xff\xd8\xff", "jpeg", "image/jpeg"),
@@ -100,7 +122,7 @@ OOXML_MIMES = {
     "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
 }
 ODT_MIME = "application/vnd.oasis.opendocument.text"
-PDF_HEADER_WINDOW = 1024       # readers accept "%PDF-" anywhere in the first 1024 bytes
+PDF_HEADER_WINDOW = 1024  # readers accept "%PDF-" anywhere in the first 1024 bytes
 PDF_LATE_HEADER_WINDOW = 65536  # further than that, we say so instead of guessing
 
 
@@ -114,7 +136,7 @@ def libmagic_mime(data: bytes) -> str:
 
 def libmagic_version() -> str:
     try:
-        v = magic.version()
+        v = magic.version()  # type: ignore[no-untyped-call]
         return f"{v // 100}.{v % 100:02d}"
     except (AttributeError, NotImplementedError):
         return "unknown"
@@ -132,13 +154,13 @@ def sniff(data: bytes) -> FileType:
         if data.startswith(prefix):
             return FileType(Kind.ARCHIVE, fmt, ARCHIVE_MIMES[fmt], guess)
     for offset, marker, fmt in _ARCHIVE_SIGNATURES_AT:
-        if data[offset:offset + len(marker)] == marker:
+        if data[offset : offset + len(marker)] == marker:
             return FileType(Kind.ARCHIVE, fmt, ARCHIVE_MIMES[fmt], guess)
     if _LZH.match(data[:8]):
         return FileType(Kind.ARCHIVE, "lzh", ARCHIVE_MIMES["lzh"], guess)
     if data[:3] == b"BZh" and data[3:4].isdigit() and data[4:10] in (b"1AY&SY", b"\x17rE8P\x90"):
         return FileType(Kind.ARCHIVE, "bz2", ARCHIVE_MIMES["bz2"], guess)
-    if len(data) >= 262 and data[257:262] == b"ustar" or guess == "application/x-tar":
+    if (len(data) >= 262 and data[257:262] == b"ustar") or guess == "application/x-tar":
         return FileType(Kind.ARCHIVE, "tar", ARCHIVE_MIMES["tar"], guess)
 
     zip_type = _sniff_zip(data, guess)
@@ -147,8 +169,9 @@ def sniff(data: bytes) -> FileType:
 
     pdf_at = data.find(b"%PDF-", 0, PDF_LATE_HEADER_WINDOW)
     if 0 <= pdf_at < PDF_HEADER_WINDOW:
-        return FileType(Kind.PDF, "pdf", "application/pdf", guess,
-                        note=f"header at offset {pdf_at}" if pdf_at else None)
+        return FileType(
+            Kind.PDF, "pdf", "application/pdf", guess, note=f"header at offset {pdf_at}" if pdf_at else None
+        )
 
     for prefix, fmt, mime in _IMAGE_SIGNATURES:
         if data.startswith(prefix):
@@ -196,8 +219,7 @@ def _sniff_zip(data: bytes, guess: str) -> FileType | None:
             return FileType(Kind.UNSUPPORTED, office, mime, guess)
     if lead == "exe":
         return FileType(Kind.ARCHIVE, "zip", ARCHIVE_MIMES["zip"], guess, note="sfx")
-    return FileType(Kind.ARCHIVE, "zip", ARCHIVE_MIMES["zip"], guess,
-                    note=f"appended to {lead}" if lead else None)
+    return FileType(Kind.ARCHIVE, "zip", ARCHIVE_MIMES["zip"], guess, note=f"appended to {lead}" if lead else None)
 
 
 def _read_small_member(zf: zipfile.ZipFile, name: str, limit: int = 200) -> bytes:
@@ -221,8 +243,12 @@ def _office_format(names: list[str], odf_mimetype: bytes) -> str | None:
     return _ZIP_DOCUMENTS.get(odf_mimetype.decode("ascii", "replace"))
 
 
-_ZIP_DOCUMENTS = {"application/epub+zip": "epub", "application/hwp+zip": "hwpx",
-                  "application/vnd.sun.xml.writer": "sxw", "application/x-ibooks+zip": "ibooks"}
+_ZIP_DOCUMENTS = {
+    "application/epub+zip": "epub",
+    "application/hwp+zip": "hwpx",
+    "application/vnd.sun.xml.writer": "sxw",
+    "application/x-ibooks+zip": "ibooks",
+}
 
 
 def _manifest_mimetype(xml: bytes) -> bytes:
@@ -251,9 +277,12 @@ def _lead_format(data: bytes) -> str:
 
 
 OLE2_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_OLE_FORMATS = (("worddocument", "doc", "application/msword"), ("workbook", "xls", "application/vnd.ms-excel"),
-                ("book", "xls", "application/vnd.ms-excel"),
-                ("powerpoint document", "ppt", "application/vnd.ms-powerpoint"))
+_OLE_FORMATS = (
+    ("worddocument", "doc", "application/msword"),
+    ("workbook", "xls", "application/vnd.ms-excel"),
+    ("book", "xls", "application/vnd.ms-excel"),
+    ("powerpoint document", "ppt", "application/vnd.ms-powerpoint"),
+)
 
 
 def _sniff_ole2(data: bytes, guess: str) -> FileType:
@@ -271,7 +300,9 @@ def _sniff_ole2(data: bytes, guess: str) -> FileType:
     for stream, fmt, mime in _OLE_FORMATS:
         if stream in streams:
             if _word_encrypted(fib) if fmt == "doc" else _ole_encrypted(data):
-                return FileType(Kind.UNREADABLE, f"{fmt}-encrypted", mime, guess, note="password-protected office document")
+                return FileType(
+                    Kind.UNREADABLE, f"{fmt}-encrypted", mime, guess, note="password-protected office document"
+                )
             return FileType(Kind.DOCUMENT if fmt == "doc" else Kind.UNSUPPORTED, fmt, mime, guess)
     return FileType(Kind.UNSUPPORTED, _format_from_mime(guess), guess, guess)
 
@@ -319,8 +350,8 @@ def split_volume(name: str) -> tuple[str, int] | None:
     if part_b:
         return "rar", int(part_b)
     if part_z:
-        return "zip", int(part_z)       # name.z01 is the first part, name.zip the last
-    return "rar", int(part_r) + 2       # name.rar, then name.r00, name.r01…
+        return "zip", int(part_z)  # name.z01 is the first part, name.zip the last
+    return "rar", int(part_r) + 2  # name.rar, then name.r00, name.r01…
 
 
 def _format_from_mime(mime: str) -> str:

@@ -54,7 +54,7 @@ class Cue:
     where: str = "within"
     upper: bool = False
     type: str | None = None
-    phrases: tuple[str, ...] = ()          # folded
+    phrases: tuple[str, ...] = ()  # folded
     regex: re.Pattern[str] | None = None
 
 
@@ -66,33 +66,44 @@ class Lexicon:
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> Lexicon:
-        raw = (Path(path).read_bytes() if path else
-               resources.files("resultcheck").joinpath("rules/lexicon.toml").read_bytes())
+        raw = (
+            Path(path).read_bytes()
+            if path
+            else resources.files("resultcheck").joinpath("rules/lexicon.toml").read_bytes()
+        )
         data = tomllib.loads(raw.decode("utf-8"))
         cues = []
         for c in data["cues"]:
             if c["side"] not in SIDES or c["zone"] not in ZONES:
                 raise ValueError(f"lexicon cue {c['id']}: bad side or zone")
-            cues.append(Cue(
-                id=c["id"], side=c["side"], zone=c["zone"], weight=float(c["weight"]), label=c["label"],
-                where=c.get("where", "within"), upper=bool(c.get("upper", False)), type=c.get("type"),
-                phrases=tuple(fold(p) for p in c.get("phrases", ())),
-                regex=re.compile(c["regex"]) if "regex" in c else None,
-            ))
+            cues.append(
+                Cue(
+                    id=c["id"],
+                    side=c["side"],
+                    zone=c["zone"],
+                    weight=float(c["weight"]),
+                    label=c["label"],
+                    where=c.get("where", "within"),
+                    upper=bool(c.get("upper", False)),
+                    type=c.get("type"),
+                    phrases=tuple(fold(p) for p in c.get("phrases", ())),
+                    regex=re.compile(c["regex"]) if "regex" in c else None,
+                )
+            )
         return cls(str(data["version"]), tuple(cues), data["match"])
 
 
 @dataclass(frozen=True, slots=True)
 class Hit:
     cue: Cue
-    text: str          # the original words that matched
-    zone: str          # where they were found: title | body | signing
+    text: str  # the original words that matched
+    zone: str  # where they were found: title | body | signing
 
 
 @dataclass(frozen=True, slots=True)
 class KeywordEvidence:
     hits: tuple[Hit, ...]
-    scores: dict[str, float] = field(default_factory=dict)   # result / input / process
+    scores: dict[str, float] = field(default_factory=dict)  # result / input / process
 
     def score(self, side: str) -> float:
         return self.scores.get(side, 0.0)
@@ -164,14 +175,14 @@ def _match_phrase(cue: Cue, line: str, folded: str, lexicon: Lexicon) -> str | N
             head = body[: len(phrase)]
             if len(phrase) <= 4:
                 if body.startswith(phrase):
-                    return line[offset: offset + len(phrase)]
+                    return line[offset : offset + len(phrase)]
             elif fuzz.ratio(phrase, head) >= threshold:
-                return line[offset: offset + len(phrase)]
+                return line[offset : offset + len(phrase)]
         else:
             if len(phrase) <= 6:
                 at = folded.find(phrase)
                 if at >= 0:
-                    return line[at: at + len(phrase)]
+                    return line[at : at + len(phrase)]
             elif len(folded) >= len(phrase) * 0.8:
                 align = fuzz.partial_ratio_alignment(phrase, folded, score_cutoff=threshold)
                 if align is not None:
@@ -197,9 +208,9 @@ def _match(cue: Cue, line: str, folded: str, lexicon: Lexicon) -> str | None:
             body = folded.lstrip(LEADING_NOISE)
             found = cue.regex.match(body)
             offset = len(folded) - len(body)
-            return line[offset + found.start(): offset + found.end()] if found else None
+            return line[offset + found.start() : offset + found.end()] if found else None
         found = cue.regex.search(folded)
-        return line[found.start(): found.end()] if found else None
+        return line[found.start() : found.end()] if found else None
     return _match_phrase(cue, line, folded, lexicon)
 
 

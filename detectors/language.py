@@ -25,8 +25,8 @@ _LEGACY = set("µ¸¶·¹¨»¾¼½Æ©ÇË®ÐÎÏÑªÖ×ØÜÞßäå«æçë�
 
 @dataclass(frozen=True, slots=True)
 class LanguageEvidence:
-    words: int            # words of two letters or more
-    vietnamese: float     # share of them written with a Vietnamese letter or tone mark
+    words: int  # words of two letters or more
+    vietnamese: float  # share of them written with a Vietnamese letter or tone mark
     legacy_encoding: bool  # the text looks like a TCVN3/VNI font encoding, not Unicode
 
 

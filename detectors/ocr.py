@@ -10,6 +10,7 @@ import os
 import re
 import time
 from dataclasses import dataclass
+from typing import Any
 
 import cv2
 import numpy as np
@@ -33,15 +34,15 @@ class OcrUnavailable(Exception):
 @dataclass(frozen=True, slots=True)
 class OcrLine:
     text: str
-    top: float          # 0..1, from the top of the image
-    confidence: float   # mean word confidence (0-100)
+    top: float  # 0..1, from the top of the image
+    confidence: float  # mean word confidence (0-100)
 
 
 @dataclass(frozen=True, slots=True)
 class OcrResult:
     lines: tuple[OcrLine, ...]
-    words: int              # recognised words
-    confident_words: int    # words with confidence >= 60 and a letter or digit
+    words: int  # recognised words
+    confident_words: int  # words with confidence >= 60 and a letter or digit
     seconds: float
     timed_out: bool = False
 
@@ -64,7 +65,7 @@ def _clean(gray: np.ndarray, px_per_mm: float) -> np.ndarray:
 def text_height(binary: np.ndarray, px_per_mm: float) -> float | None:
     """Median height in pixels of the letter-sized ink components of a cleaned binary image
     (0.8-8 mm tall, not much wider than tall), or None with too few of them to tell."""
-    count, _, stats, _ = cv2.connectedComponentsWithStats((binary < 128).astype(np.uint8), connectivity=8)
+    _, _, stats, _ = cv2.connectedComponentsWithStats((binary < 128).astype(np.uint8), connectivity=8)
     heights, widths = stats[1:, cv2.CC_STAT_HEIGHT], stats[1:, cv2.CC_STAT_WIDTH]
     letters = heights[(heights >= 0.8 * px_per_mm) & (heights <= 8 * px_per_mm) & (widths <= 4 * heights)]
     return float(np.median(letters)) if len(letters) >= 20 else None
@@ -78,8 +79,9 @@ def scale_binary(binary: np.ndarray, scale: float) -> np.ndarray:
 
 def skew_angle(binary: np.ndarray, max_degrees: float = 5.0, step: float = 0.5) -> float:
     """Small scan skew, from the angle at which text rows give the sharpest projection profile."""
-    ink = cv2.resize((binary < 128).astype(np.float32), (binary.shape[1] // 4, binary.shape[0] // 4),
-                     interpolation=cv2.INTER_AREA)
+    ink = cv2.resize(
+        (binary < 128).astype(np.float32), (binary.shape[1] // 4, binary.shape[0] // 4), interpolation=cv2.INTER_AREA
+    )
     centre = (ink.shape[1] / 2, ink.shape[0] / 2)
     best_angle, best_score = 0.0, -1.0
     for angle in np.arange(-max_degrees, max_degrees + step / 2, step):
@@ -110,8 +112,13 @@ def _recognise(gray: np.ndarray, *, lang: str, timeout: float, psm: int) -> OcrR
     image = Image.fromarray(gray)
     image.format = "BMP"  # pytesseract hands the file over in this format: no slow PNG encode
     try:
-        data = pytesseract.image_to_data(image, lang=lang, config=f"--oem 1 --psm {psm}",
-                                         timeout=max(1, int(timeout)), output_type=pytesseract.Output.DICT)
+        data = pytesseract.image_to_data(
+            image,
+            lang=lang,
+            config=f"--oem 1 --psm {psm}",
+            timeout=max(1, int(timeout)),
+            output_type=pytesseract.Output.DICT,
+        )
     except RuntimeError as exc:  # pytesseract's timeout (it kills the tesseract process)
         if "timeout" in str(exc).lower():
             return OcrResult((), 0, 0, time.perf_counter() - started, timed_out=True)
@@ -128,7 +135,7 @@ def _recognise(gray: np.ndarray, *, lang: str, timeout: float, psm: int) -> OcrR
 _WORDLIKE = re.compile(r"\w", re.UNICODE)
 
 
-def _lines(data: dict[str, list], height: int, seconds: float) -> OcrResult:
+def _lines(data: dict[str, list[Any]], height: int, seconds: float) -> OcrResult:
     grouped: dict[tuple[int, int, int], list[int]] = {}
     for i, word in enumerate(data["text"]):
         if word.strip() and float(data["conf"][i]) >= 0:
@@ -156,8 +163,12 @@ def _rotation_needed(gray: np.ndarray, *, timeout: float) -> int:
     image = Image.fromarray(gray)
     image.format = "BMP"
     try:
-        osd = pytesseract.image_to_osd(image, config="--psm 0 -c min_characters_to_try=10",
-                                       timeout=max(1, int(timeout)), output_type=pytesseract.Output.DICT)
+        osd = pytesseract.image_to_osd(
+            image,
+            config="--psm 0 -c min_characters_to_try=10",
+            timeout=max(1, int(timeout)),
+            output_type=pytesseract.Output.DICT,
+        )
     except (pytesseract.TesseractError, RuntimeError):
         return 0  # too little text to tell, or timed out
     except pytesseract.TesseractNotFoundError as exc:

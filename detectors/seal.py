@@ -35,7 +35,7 @@ def find_seals(rgb: np.ndarray, px_per_mm: float) -> tuple[Seal, ...]:
     mask = red_mask(rgb)
     if cv2.countNonZero(mask) < (SEAL_DIAMETER_MM[0] * px_per_mm) ** 2 * 0.05:
         return ()
-    k = max(3, int(round(1.5 * px_per_mm)) | 1)
+    k = max(3, round(1.5 * px_per_mm) | 1)
     closed = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k)))
     contours, _ = cv2.findContours(closed, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
     lo, hi = (d * px_per_mm for d in SEAL_DIAMETER_MM)

@@ -20,8 +20,10 @@ from pypdf.generic import ArrayObject, DictionaryObject
 NAME = "signature"
 MAX_FIELDS = 500
 # A state body named in a certificate subject (folded: lower case, no diacritics).
-_STATE_BODY = re.compile(r"\b(?:uy ban|ubnd|hdnd|hoi dong nhan dan|so|bo|cuc|chi cuc|tong cuc|phong|cong an|"
-                         r"van phong|toa an|vien kiem sat|bao hiem xa hoi|ban quan ly|chinh phu|thanh tra)\b")
+_STATE_BODY = re.compile(
+    r"\b(?:uy ban|ubnd|hdnd|hoi dong nhan dan|so|bo|cuc|chi cuc|tong cuc|phong|cong an|"
+    r"van phong|toa an|vien kiem sat|bao hiem xa hoi|ban quan ly|chinh phu|thanh tra)\b"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,7 +31,7 @@ class PdfSignature:
     signer: str | None
     sub_filter: str | None
     signing_time: str | None
-    organisation: bool = False     # the certificate names a state body (not only a person or a company)
+    organisation: bool = False  # the certificate names a state body (not only a person or a company)
 
 
 def find_signatures(data: bytes) -> tuple[PdfSignature, ...]:
@@ -39,7 +41,8 @@ def find_signatures(data: bytes) -> tuple[PdfSignature, ...]:
         reader = PdfReader(io.BytesIO(data), strict=False)
         if reader.is_encrypted and not reader.decrypt(""):
             return ()
-        form = reader.trailer["/Root"].get_object().get("/AcroForm")
+        root = reader.trailer["/Root"].get_object()
+        form = root.get("/AcroForm") if isinstance(root, DictionaryObject) else None
         if form is None:
             return ()
         fields = form.get_object().get("/Fields", ArrayObject())
@@ -63,12 +66,14 @@ def _signatures(fields: ArrayObject) -> list[PdfSignature]:
         if field.get("/FT") == "/Sig" and isinstance(value, DictionaryObject) and "/ByteRange" in value:
             common, organisation = _certificate_subject(value.get("/Contents"))
             named = _text(value.get("/Name"))
-            found.append(PdfSignature(
-                signer=", ".join(n for n in (common or named, organisation) if n) or None,
-                sub_filter=_text(value.get("/SubFilter")),
-                signing_time=_text(value.get("/M")),
-                organisation=is_state_body(common) or is_state_body(organisation),
-            ))
+            found.append(
+                PdfSignature(
+                    signer=", ".join(n for n in (common or named, organisation) if n) or None,
+                    sub_filter=_text(value.get("/SubFilter")),
+                    signing_time=_text(value.get("/M")),
+                    organisation=is_state_body(common) or is_state_body(organisation),
+                )
+            )
     return found
 
 

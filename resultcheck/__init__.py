@@ -10,12 +10,28 @@ except PackageNotFoundError:  # running from a source tree that was never instal
     __version__ = "0.0.0+source"
 
 from .config import Config, Limits, Rules
+from .dossier import Attachment, Dossier, DossierVerdict, Status
 from .errors import ConfigError, InputError, MissingDependencyError, ResultcheckError
 from .models import Category, FileVerdict, Reason
-from .dossier import Attachment, Dossier, DossierVerdict, Status
 from .pipeline import Checker, check_dossier, check_file
 
 __all__ = [
-    "Attachment", "Category", "Checker", "Dossier", "DossierVerdict", "Status", "check_dossier", "Config", "ConfigError", "FileVerdict", "InputError", "Limits",
-    "MissingDependencyError", "Reason", "ResultcheckError", "Rules", "__version__", "check_file",
+    "Attachment",
+    "Category",
+    "Checker",
+    "Config",
+    "ConfigError",
+    "Dossier",
+    "DossierVerdict",
+    "FileVerdict",
+    "InputError",
+    "Limits",
+    "MissingDependencyError",
+    "Reason",
+    "ResultcheckError",
+    "Rules",
+    "Status",
+    "__version__",
+    "check_dossier",
+    "check_file",
 ]

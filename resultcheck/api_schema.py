@@ -13,8 +13,13 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 Category = Literal["blank", "archive", "input_component", "result", "unreadable", "unsupported", "other"]
-VERSIONS = {"resultcheck": "0.1.0", "rules": "2026.11.2", "lexicon": "2026.11.6", "tesseract": "5.3.4",
-            "libmagic": "5.45"}
+VERSIONS: dict[str, Any] = {
+    "resultcheck": "0.1.0",
+    "rules": "2026.11.2",
+    "lexicon": "2026.11.6",
+    "tesseract": "5.3.4",
+    "libmagic": "5.45",
+}
 
 
 class Reason(BaseModel):
@@ -26,12 +31,32 @@ class Reason(BaseModel):
 
 
 class FileVerdict(BaseModel):
-    model_config = ConfigDict(json_schema_extra={"examples": [{
-        "path": "qd.pdf", "sha256": "9f2c…", "size": 183422, "mime": "application/pdf", "category": "result",
-        "confidence": 0.94, "document_type": "quyet_dinh", "pages": 2,
-        "reasons": [{"code": "RESULT_EVIDENCE", "detector": "keywords",
-                     "message": "Văn bản kết quả: tên loại “QUYẾT ĐỊNH”, số ký hiệu.", "page": 1}],
-        "elapsed_ms": 640.2, "versions": VERSIONS}]})
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "path": "qd.pdf",
+                    "sha256": "9f2c…",
+                    "size": 183422,
+                    "mime": "application/pdf",
+                    "category": "result",
+                    "confidence": 0.94,
+                    "document_type": "quyet_dinh",
+                    "pages": 2,
+                    "reasons": [
+                        {
+                            "code": "RESULT_EVIDENCE",
+                            "detector": "keywords",
+                            "message": "Văn bản kết quả: tên loại “QUYẾT ĐỊNH”, số ký hiệu.",
+                            "page": 1,
+                        }
+                    ],
+                    "elapsed_ms": 640.2,
+                    "versions": VERSIONS,
+                }
+            ]
+        }
+    )
 
     path: str = Field(description="the uploaded file's name")
     sha256: str
@@ -54,20 +79,57 @@ class FileEntry(FileVerdict):
 
 
 class DossierVerdict(BaseModel):
-    model_config = ConfigDict(json_schema_extra={"examples": [{
-        "dossier_id": "000.00.12.H33-250101-0001", "status": "fail",
-        "summary": "Có 1 tệp đính kèm ở phần kết quả nhưng không tệp nào là văn bản kết quả (kq.jpg: thành phần hồ sơ "
-                   "đầu vào).",
-        "reasons": [{"code": "RESULT_NOT_GENUINE", "detector": "dossier", "message": "Có 1 tệp đính kèm ở phần kết quả "
-                     "nhưng không tệp nào là văn bản kết quả (kq.jpg: thành phần hồ sơ đầu vào)."}],
-        "procedure_code": "1.001234", "agency": "UBND huyện Ba Bể", "field": "Hộ tịch", "profile": None,
-        "completed_at": "2025-03-14", "files": [{
-            "role": "result", "name": "kq.jpg", "path": "kq.jpg", "sha256": "41ab…", "size": 90211,
-            "mime": "image/jpeg", "category": "input_component", "confidence": 0.97, "document_type": "don_de_nghi",
-            "pages": 1, "reasons": [{"code": "DUPLICATE_OF_INPUT", "detector": "dossier",
-                                     "message": "Tệp kết quả chính là thành phần hồ sơ đầu vào “don.jpg” (trùng ảnh)."}],
-            "elapsed_ms": 820.5, "versions": VERSIONS, "duplicate_of": "don.jpg"}],
-        "elapsed_ms": 1210.4, "versions": VERSIONS}]})
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "dossier_id": "000.00.12.H33-250101-0001",
+                    "status": "fail",
+                    "summary": "Có 1 tệp đính kèm ở phần kết quả nhưng không tệp nào là văn bản kết quả "
+                    "(kq.jpg: thành phần hồ sơ đầu vào).",
+                    "reasons": [
+                        {
+                            "code": "RESULT_NOT_GENUINE",
+                            "detector": "dossier",
+                            "message": "Có 1 tệp đính kèm ở phần kết quả "
+                            "nhưng không tệp nào là văn bản kết quả (kq.jpg: thành phần hồ sơ đầu vào).",
+                        }
+                    ],
+                    "procedure_code": "1.001234",
+                    "agency": "UBND huyện Ba Bể",
+                    "field": "Hộ tịch",
+                    "profile": None,
+                    "completed_at": "2025-03-14",
+                    "files": [
+                        {
+                            "role": "result",
+                            "name": "kq.jpg",
+                            "path": "kq.jpg",
+                            "sha256": "41ab…",
+                            "size": 90211,
+                            "mime": "image/jpeg",
+                            "category": "input_component",
+                            "confidence": 0.97,
+                            "document_type": "don_de_nghi",
+                            "pages": 1,
+                            "reasons": [
+                                {
+                                    "code": "DUPLICATE_OF_INPUT",
+                                    "detector": "dossier",
+                                    "message": "Tệp kết quả chính là thành phần hồ sơ đầu vào “don.jpg” (trùng ảnh).",
+                                }
+                            ],
+                            "elapsed_ms": 820.5,
+                            "versions": VERSIONS,
+                            "duplicate_of": "don.jpg",
+                        }
+                    ],
+                    "elapsed_ms": 1210.4,
+                    "versions": VERSIONS,
+                }
+            ]
+        }
+    )
 
     dossier_id: str
     status: Literal["pass", "fail", "review"]
@@ -90,9 +152,19 @@ class ErrorBody(BaseModel):
 
 
 class Error(BaseModel):
-    model_config = ConfigDict(json_schema_extra={"examples": [{"error": {
-        "code": "UPLOAD_TOO_LARGE", "message": "Tệp tải lên vượt quá 52428800 byte.",
-        "message_en": "Upload larger than 52428800 bytes."}}]})
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "error": {
+                        "code": "UPLOAD_TOO_LARGE",
+                        "message": "Tệp tải lên vượt quá 52428800 byte.",
+                        "message_en": "Upload larger than 52428800 bytes.",
+                    }
+                }
+            ]
+        }
+    )
 
     error: ErrorBody
 
@@ -110,26 +182,71 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
 PUBLIC_RESPONSES: dict[int | str, dict[str, Any]] = {503: ERROR_RESPONSES[503]}
 
 BINARY = {"type": "string", "format": "binary", "contentMediaType": "application/octet-stream"}  # 3.0 and 3.1 tools
-FILE_BODY = {"requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
-    "type": "object", "required": ["file"],
-    "properties": {"file": {**BINARY, "description": "the result file to check (PDF, image, DOCX/ODT, …)"}}}}}}}
+FILE_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "required": ["file"],
+                    "properties": {
+                        "file": {**BINARY, "description": "the result file to check (PDF, image, DOCX/ODT, …)"}
+                    },
+                }
+            }
+        },
+    }
+}
 TEXT = {"anyOf": [{"type": "string"}, {"type": "null"}]}
 METADATA = {
-    "type": "object", "required": ["dossier_id"],
+    "type": "object",
+    "required": ["dossier_id"],
     "description": "the dossier, as a JSON object (part content type application/json)",
     "properties": {
         "dossier_id": {"type": "string", "pattern": "\\S", "example": "000.00.12.H33-250101-0001"},
         "procedure_code": {**TEXT, "example": "1.001234"},
         "agency": {**TEXT, "example": "UBND huyện Ba Bể"},
         "field": {**TEXT, "example": "Hộ tịch"},
-        "completed_at": {**TEXT, "description": "ISO 8601 date the dossier was resolved (report periods)",
-                         "example": "2025-03-14"}},
+        "completed_at": {
+            **TEXT,
+            "description": "ISO 8601 date the dossier was resolved (report periods)",
+            "example": "2025-03-14",
+        },
+    },
 }
-DOSSIER_BODY = {"requestBody": {"required": True, "content": {"multipart/form-data": {
-    "schema": {"type": "object", "required": ["metadata"], "properties": {
-        "metadata": METADATA,
-        "inputs": {"type": "array", "items": BINARY, "description": "the dossier's input files (thành phần hồ sơ)"},
-        "results": {"type": "array", "items": BINARY, "description": "the files attached as the result"}}},
-    "encoding": {"metadata": {"contentType": "application/json"}}}}}}
-SECURITY_SCHEMES = {"ApiKey": {"type": "apiKey", "in": "header", "name": "X-API-Key",
-                               "description": "one of the keys in RESULTCHECK_API_KEYS"}}
+DOSSIER_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "required": ["metadata"],
+                    "properties": {
+                        "metadata": METADATA,
+                        "inputs": {
+                            "type": "array",
+                            "items": BINARY,
+                            "description": "the dossier's input files (thành phần hồ sơ)",
+                        },
+                        "results": {
+                            "type": "array",
+                            "items": BINARY,
+                            "description": "the files attached as the result",
+                        },
+                    },
+                },
+                "encoding": {"metadata": {"contentType": "application/json"}},
+            }
+        },
+    }
+}
+SECURITY_SCHEMES = {
+    "ApiKey": {
+        "type": "apiKey",
+        "in": "header",
+        "name": "X-API-Key",
+        "description": "one of the keys in RESULTCHECK_API_KEYS",
+    }
+}

@@ -15,20 +15,20 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import decide
-from .profile import stage
 from .config import Config
 from .detectors import drawing, language, ocr, seal, signature
 from .detectors.keywords import Zones, find_cues, zones_from_lines
 from .documents import Page, meaningful_letters
 from .messages import reason
 from .models import Category, Reason
+from .profile import stage
 
 
 @dataclass
 class PageReading:
     page: int
     evidence: decide.Evidence
-    source: str                       # text_layer | document | ocr_title | ocr
+    source: str  # text_layer | document | ocr_title | ocr
     seals: tuple[seal.Seal, ...] = ()
     reasons: list[Reason] = field(default_factory=list)
 
@@ -93,11 +93,11 @@ class Classifier:
         if quick is None:
             return False
         keywords, title = quick
-        return title.confident_words >= rules["few_words"] and not any(
-            h.cue.side == "result" for h in keywords.hits)
+        return title.confident_words >= rules["few_words"] and not any(h.cue.side == "result" for h in keywords.hits)
 
-    def _quick_title(self, page: Page, budget: OcrBudget,
-                     extra_lines: tuple[str, ...]) -> tuple[Any, ocr.OcrResult] | None:
+    def _quick_title(
+        self, page: Page, budget: OcrBudget, extra_lines: tuple[str, ...]
+    ) -> tuple[Any, ocr.OcrResult] | None:
         """The title zone read at the scale its text needs (measured text height), from a
         reduced render; None when the page is landscape or its text too small to read so."""
         rules, limits = self.rules, self.config.limits
@@ -115,8 +115,9 @@ class Classifier:
         scale = max(rules["ocr_min_dpi"] / dpi, target / height)
         if scale < 0.95:
             band = ocr.scale_binary(band, scale)
-        title = ocr.recognise(band, lang=self.config.ocr_language,
-                              timeout=max(1.0, min(limits.ocr_seconds_per_page, budget.left())))
+        title = ocr.recognise(
+            band, lang=self.config.ocr_language, timeout=max(1.0, min(limits.ocr_seconds_per_page, budget.left()))
+        )
         if title.timed_out:
             return None
         title_lines = tuple(line.text for line in title.lines)
@@ -131,10 +132,16 @@ class Classifier:
         text_language = language.analyse(page.text)
         trusted = rules["text_layer_min_letters_scanned" if page.has_raster else "text_layer_min_letters"]
         if meaningful_letters(page.text) >= trusted and not text_language.legacy_encoding:
-            zones = Zones(_lines(page.text_between(0, rules["title_zone"])),
-                          _lines(page.text_between(rules["signing_zone"], 1)), _lines(page.text))
-            reading = PageReading(page.number, decide.Evidence(find_cues(zones, self.lexicon), text_language,
-                                                               signers=signers), "text_layer")
+            zones = Zones(
+                _lines(page.text_between(0, rules["title_zone"])),
+                _lines(page.text_between(rules["signing_zone"], 1)),
+                _lines(page.text),
+            )
+            reading = PageReading(
+                page.number,
+                decide.Evidence(find_cues(zones, self.lexicon), text_language, signers=signers),
+                "text_layer",
+            )
         else:  # a scan, or a text layer in a legacy font encoding that reads as garbage
             extra = () if text_language.legacy_encoding else _lines(page.text)
             reading = self._ocr_page(page, budget, extra, signers)
@@ -145,27 +152,38 @@ class Classifier:
         reading.evidence = dataclasses.replace(reading.evidence, seals=len(found))
         return reading
 
-    def _ocr_page(self, page: Page, budget: OcrBudget, extra_lines: tuple[str, ...],
-                  signers: tuple[decide.Signer, ...]) -> PageReading:
+    def _ocr_page(
+        self, page: Page, budget: OcrBudget, extra_lines: tuple[str, ...], signers: tuple[decide.Signer, ...]
+    ) -> PageReading:
         n, rules = page.number, self.rules
         if not self.config.ocr:
-            evidence = decide.Evidence(find_cues(Zones((), (), extra_lines), self.lexicon),
-                                       language.analyse("\n".join(extra_lines)), signers=signers)
+            evidence = decide.Evidence(
+                find_cues(Zones((), (), extra_lines), self.lexicon),
+                language.analyse("\n".join(extra_lines)),
+                signers=signers,
+            )
             return PageReading(n, evidence, "ocr", reasons=[reason("OCR_DISABLED", ocr.NAME, page=n)])
         try:
             read = self._ocr(page, budget, extra_lines)
         except ocr.OcrUnavailable as exc:
             evidence = decide.Evidence(find_cues(Zones((), (), extra_lines), self.lexicon), signers=signers)
-            return PageReading(n, evidence, "ocr",
-                               reasons=[reason("OCR_UNAVAILABLE", ocr.NAME, page=n, detail=str(exc))])
-        keywords, result, title, rotated, reasons = read
+            return PageReading(
+                n, evidence, "ocr", reasons=[reason("OCR_UNAVAILABLE", ocr.NAME, page=n, detail=str(exc))]
+            )
+        keywords, result, title, _rotated, reasons = read
         text = "\n".join(line.text for line in result.lines)
         look = None
         if result.confident_words < rules["few_words"]:
             rgb = page.rgb(rules["look_dpi"])
             with stage("look"):
-                look = drawing.look(rgb, page.px_per_mm(rgb), page.has_raster, self.blank_rules,
-                                    rules["drawing_min_stroke_mm"], rules["drawing_max_stroke_width_mm"])
+                look = drawing.look(
+                    rgb,
+                    page.px_per_mm(rgb),
+                    page.has_raster,
+                    self.blank_rules,
+                    rules["drawing_min_stroke_mm"],
+                    rules["drawing_max_stroke_width_mm"],
+                )
         evidence = decide.Evidence(keywords, language.analyse(text), signers=signers, look=look)
         return PageReading(n, evidence, "ocr_title" if result is title else "ocr", reasons=reasons)
 
@@ -181,9 +199,22 @@ class Classifier:
             keywords, title = quick
             title_cues = find_cues(Zones(tuple(line.text for line in title.lines), (), ()), self.lexicon).hits
             if title.confident_words >= 8 and title_cues and decide.settled(keywords, rules):
-                return keywords, title, title, 0, [reason(
-                    "OCR_USED", ocr.NAME, page=n, words=title.words, seconds=round(title.seconds, 1),
-                    data={"zone": "title", "confident_words": title.confident_words})]
+                return (
+                    keywords,
+                    title,
+                    title,
+                    0,
+                    [
+                        reason(
+                            "OCR_USED",
+                            ocr.NAME,
+                            page=n,
+                            words=title.words,
+                            seconds=round(title.seconds, 1),
+                            data={"zone": "title", "confident_words": title.confident_words},
+                        )
+                    ],
+                )
         raw = page.gray(dpi)
         gray = ocr.clean_for_ocr(raw, dpi / 25.4)
 
@@ -200,13 +231,15 @@ class Classifier:
             rotated = ocr.rotation_needed(raw, timeout=timeout())
             if rotated:  # clean again: the deskew of a sideways page is meaningless
                 gray = ocr.clean_for_ocr(ocr.rotate(raw, rotated), dpi / 25.4)
-                title = ocr.recognise(gray[: int(gray.shape[0] * title_zone)], lang=lang, timeout=timeout(),
-                                      stage_name="orientation")
+                title = ocr.recognise(
+                    gray[: int(gray.shape[0] * title_zone)], lang=lang, timeout=timeout(), stage_name="orientation"
+                )
             elif title.confident_words < rules["few_words"] and budget.left() > 0:
                 # OSD is often unsure on a sparse page: an upside-down scan still reads as noise
                 turned = ocr.rotate(gray, 180)
-                again = ocr.recognise(turned[: int(turned.shape[0] * title_zone)], lang=lang, timeout=timeout(),
-                                      stage_name="orientation")
+                again = ocr.recognise(
+                    turned[: int(turned.shape[0] * title_zone)], lang=lang, timeout=timeout(), stage_name="orientation"
+                )
                 if again.confident_words >= max(rules["few_words"], 2 * title.confident_words):
                     rotated, gray, title = 180, turned, again
             if rotated:
@@ -216,26 +249,37 @@ class Classifier:
         result = title
         if not decide.settled(keywords, rules) and budget.left() > 0:
             result = ocr.recognise(gray, lang=lang, timeout=timeout(), stage_name="ocr_rest")
-            zones = Zones(tuple(line.text for line in result.lines if line.top < title_zone),
-                          tuple(line.text for line in result.lines if line.top >= rules["signing_zone"]),
-                          tuple(line.text for line in result.lines) + extra_lines)
+            zones = Zones(
+                tuple(line.text for line in result.lines if line.top < title_zone),
+                tuple(line.text for line in result.lines if line.top >= rules["signing_zone"]),
+                tuple(line.text for line in result.lines) + extra_lines,
+            )
             keywords = find_cues(zones, self.lexicon)
         if title.timed_out or result.timed_out:
             reasons.append(reason("LIMIT_OCR_PAGE_TIME", ocr.NAME, page=n, limit=limits.ocr_seconds_per_page))
         seconds = title.seconds + (0 if result is title else result.seconds)
-        reasons.append(reason("OCR_USED", ocr.NAME, page=n, words=result.words, seconds=round(seconds, 1),
-                              data={"zone": "title" if result is title else "page",
-                                    "confident_words": result.confident_words}))
+        reasons.append(
+            reason(
+                "OCR_USED",
+                ocr.NAME,
+                page=n,
+                words=result.words,
+                seconds=round(seconds, 1),
+                data={"zone": "title" if result is title else "page", "confident_words": result.confident_words},
+            )
+        )
         return keywords, result, title, rotated, reasons
 
     # ------------------------------------------------------------ conclusion
 
-    def _conclude(self, seen: list[PageReading], signatures: tuple[signature.PdfSignature, ...],
-                  budget: OcrBudget) -> Classification:
+    def _conclude(
+        self, seen: list[PageReading], signatures: tuple[signature.PdfSignature, ...], budget: OcrBudget
+    ) -> Classification:
         rules = self.rules
         first = seen[0]
-        result_page = next((r for i, r in enumerate(seen)
-                            if decide.leans_result(r.evidence, rules, first_page=i == 0)), None)
+        result_page = next(
+            (r for i, r in enumerate(seen) if decide.leans_result(r.evidence, rules, first_page=i == 0)), None
+        )
         decisive = result_page or first
         exhausted = budget.left() <= 0
         decision = decide.decide(dataclasses.replace(decisive.evidence, ocr_exhausted=exhausted), rules)
@@ -247,16 +291,36 @@ class Classifier:
         for reading in seen:
             reasons.extend(reading.reasons)
         for hit in decisive.evidence.keywords.hits:
-            reasons.append(reason("CUE", "keywords", page=decisive.page, label=hit.cue.label, text=hit.text,
-                                  data={"cue": hit.cue.id, "side": hit.cue.side, "weight": hit.cue.weight,
-                                        "zone": hit.zone}))
+            reasons.append(
+                reason(
+                    "CUE",
+                    "keywords",
+                    page=decisive.page,
+                    label=hit.cue.label,
+                    text=hit.text,
+                    data={"cue": hit.cue.id, "side": hit.cue.side, "weight": hit.cue.weight, "zone": hit.zone},
+                )
+            )
         for found in decisive.seals:
-            reasons.append(reason("SEAL_FOUND", seal.NAME, page=decisive.page, diameter=round(found.diameter_mm),
-                                  data={"centre_mm": list(found.centre_mm)}))
+            reasons.append(
+                reason(
+                    "SEAL_FOUND",
+                    seal.NAME,
+                    page=decisive.page,
+                    diameter=round(found.diameter_mm),
+                    data={"centre_mm": list(found.centre_mm)},
+                )
+            )
         for sig in signatures:
             code = "DIGITAL_SIGNATURE_ORGANISATION" if sig.organisation else "DIGITAL_SIGNATURE"
-            reasons.append(reason(code, signature.NAME, signer=sig.signer or "không rõ",
-                                  data={"sub_filter": sig.sub_filter, "signing_time": sig.signing_time}))
+            reasons.append(
+                reason(
+                    code,
+                    signature.NAME,
+                    signer=sig.signer or "không rõ",
+                    data={"sub_filter": sig.sub_filter, "signing_time": sig.signing_time},
+                )
+            )
         if exhausted:
             reasons.append(reason("LIMIT_OCR_TIME", "limits", limit=self.config.limits.ocr_seconds_per_file))
         return Classification(decision.category, decision.confidence, decision.document_type, reasons)

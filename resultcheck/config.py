@@ -20,16 +20,16 @@ class Limits:
     Documented in README "Security and limits".
     """
 
-    max_file_bytes: int = 200 * 1024 * 1024      # larger files are not read at all
-    max_pages: int = 50                          # pages examined per file (the rest are skipped)
-    max_page_megapixels: float = 40.0            # rendered or decoded page size (Pillow bomb guard; A4 at 600 dpi is 35)
-    max_archive_members: int = 2000              # member names listed from an archive
+    max_file_bytes: int = 200 * 1024 * 1024  # larger files are not read at all
+    max_pages: int = 50  # pages examined per file (the rest are skipped)
+    max_page_megapixels: float = 40.0  # rendered or decoded page size (Pillow bomb guard; A4 at 600 dpi is 35)
+    max_archive_members: int = 2000  # member names listed from an archive
     max_archive_declared_bytes: int = 4 * 1024**3  # declared uncompressed total: above it, a zip bomb is named
     max_sniff_decompress_bytes: int = 64 * 1024  # peek into gz/bz2/xz/zstd streams, never more
     ocr_seconds_per_page: float = 30.0
     ocr_seconds_per_file: float = 120.0
-    seconds_per_file: float = 180.0              # wall clock for one file, enforced by the isolated parser process
-    max_memory_bytes: int = 2 * 1024**3          # address space (not RSS) of the isolated parser and its tesseract
+    seconds_per_file: float = 180.0  # wall clock for one file, enforced by the isolated parser process
+    max_memory_bytes: int = 2 * 1024**3  # address space (not RSS) of the isolated parser and its tesseract
 
     def __post_init__(self) -> None:
         for name in self.__dataclass_fields__:
@@ -79,9 +79,12 @@ class Config:
     rules: Rules = field(default_factory=Rules.load)
     lexicon: Lexicon = field(default_factory=Lexicon.load)
     profiles: Profiles = field(default_factory=Profiles.load)
-    ocr: bool = True                 # False: never call tesseract (text layers only)
+    ocr: bool = True  # False: never call tesseract (text layers only)
     ocr_language: str = "vie"
-    isolate: bool = True             # parse and OCR in a child process bounded in time and memory
+    isolate: bool = True  # parse and OCR in a child process bounded in time and memory
 
     def with_limits(self, **changes: Any) -> Config:
+        unknown = sorted(set(changes) - set(Limits.__dataclass_fields__))
+        if unknown:
+            raise ConfigError(f"unknown limit(s) {', '.join(unknown)}; known: {', '.join(Limits.__dataclass_fields__)}")
         return replace(self, limits=replace(self.limits, **changes))

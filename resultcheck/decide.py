@@ -32,26 +32,29 @@ class Signer:
     organisation: bool
 
 
+NO_WORDS = LanguageEvidence(0, 0.0, False)
+
+
 @dataclass(frozen=True, slots=True)
 class Evidence:
     """What the detectors found on the decisive page of a file (and file-wide signatures)."""
 
     keywords: KeywordEvidence
-    language: LanguageEvidence = LanguageEvidence(0, 0.0, False)
+    language: LanguageEvidence = NO_WORDS
     seals: int = 0
     signers: tuple[Signer, ...] = ()
-    look: PageLook | None = None          # only for pages with too few words to read
-    ocr_exhausted: bool = False           # the file's OCR time ran out
+    look: PageLook | None = None  # only for pages with too few words to read
+    ocr_exhausted: bool = False  # the file's OCR time ran out
 
 
 @dataclass(frozen=True, slots=True)
 class Decision:
     category: Category
     confidence: float
-    summary: str                          # a reason code of messages.MESSAGES
+    summary: str  # a reason code of messages.MESSAGES
     summary_fields: dict[str, Any] = field(default_factory=dict)
     document_type: str | None = None
-    labels: tuple[str, ...] = ()          # what was seen, for the summary message
+    labels: tuple[str, ...] = ()  # what was seen, for the summary message
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,8 +123,13 @@ def administrative(evidence: Evidence, rules: dict[str, Any]) -> bool:
     """Recognisably a Vietnamese administrative paper: its header, administrative vocabulary,
     or any cue of either side."""
     kw = evidence.keywords
-    return (kw.header_read or kw.result > 0 or kw.against > 0 or kw.score("private") > 0
-            or any(h.cue.side == "admin" for h in kw.hits))
+    return (
+        kw.header_read
+        or kw.result > 0
+        or kw.against > 0
+        or kw.score("private") > 0
+        or any(h.cue.side == "admin" for h in kw.hits)
+    )
 
 
 def decide(evidence: Evidence, rules: dict[str, Any]) -> Decision:
@@ -140,11 +148,23 @@ def _category(evidence: Evidence, w: Weights, rules: dict[str, Any]) -> Decision
     if _normative(kw, rules):
         strength = kw.score("normative")
         confidence = rules["normative_confidence"] if strength >= rules["normative_sure"] else rules["cap_unsure"]
-        return Decision(Category.OTHER, confidence, "NORMATIVE_DOCUMENT", {"found": ", ".join(kw.labels(("normative",)))},
-                        kw.document_type("normative"), tuple(kw.labels(("normative",))))
+        return Decision(
+            Category.OTHER,
+            confidence,
+            "NORMATIVE_DOCUMENT",
+            {"found": ", ".join(kw.labels(("normative",)))},
+            kw.document_type("normative"),
+            tuple(kw.labels(("normative",))),
+        )
     if kw.score("private") > 0 and w.against < rules["thin_evidence"]:
-        return Decision(Category.OTHER, rules["private_confidence"], "PRIVATE_ISSUER",
-                        {"found": ", ".join(kw.labels(("private",)))}, None, tuple(kw.labels(("private",))))
+        return Decision(
+            Category.OTHER,
+            rules["private_confidence"],
+            "PRIVATE_ISSUER",
+            {"found": ", ".join(kw.labels(("private",)))},
+            None,
+            tuple(kw.labels(("private",))),
+        )
     total = w.for_result + w.against
     if total >= rules["thin_evidence"]:
         return _weighed(evidence, w, rules)
@@ -172,12 +192,21 @@ def _little_evidence(evidence: Evidence, w: Weights, rules: dict[str, Any]) -> D
         return _capped(_side(category, "THIN_EVIDENCE", w, kw, rules), rules["cap_thin"])
     if look is not None and look.is_picture(rules):  # looked at only when few words were read
         sure = look.paper_share < rules["picture_sure_paper_share"]
-        return Decision(Category.OTHER, rules["picture_confidence"] if sure else rules["cap_unsure"], "PICTURE",
-                        {"paper": round(100 * look.paper_share), "colour": round(look.colourfulness)}, "hinh_anh")
+        return Decision(
+            Category.OTHER,
+            rules["picture_confidence"] if sure else rules["cap_unsure"],
+            "PICTURE",
+            {"paper": round(100 * look.paper_share), "colour": round(look.colourfulness)},
+            "hinh_anh",
+        )
     if language.words >= rules["foreign_min_words"] and language.vietnamese < rules["vietnamese_min_share"]:
         sure = language.words >= rules["foreign_sure_words"]
-        return Decision(Category.OTHER, rules["foreign_confidence"] if sure else rules["cap_unsure"],
-                        "FOREIGN_DOCUMENT", {"words": language.words, "share": round(100 * language.vietnamese)})
+        return Decision(
+            Category.OTHER,
+            rules["foreign_confidence"] if sure else rules["cap_unsure"],
+            "FOREIGN_DOCUMENT",
+            {"words": language.words, "share": round(100 * language.vietnamese)},
+        )
     return Decision(Category.OTHER, rules["cap_thin"], "NO_DOSSIER_EVIDENCE", {"words": language.words})
 
 
@@ -194,8 +223,9 @@ def _side(category: Category, code: str, w: Weights, kw: KeywordEvidence, rules:
     document_type = kw.document_type(side)
     if document_type is None and w.drawing and side == "input":
         document_type = "ban_ve"
-    return Decision(category, round(confidence_from_margin(w.margin, rules), 3), code, fields, document_type,
-                    tuple(labels))
+    return Decision(
+        category, round(confidence_from_margin(w.margin, rules), 3), code, fields, document_type, tuple(labels)
+    )
 
 
 def _capped(decision: Decision, cap: float) -> Decision:

@@ -11,8 +11,8 @@ import io
 import logging
 import re
 import shutil
-import threading
 import subprocess
+import threading
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator
@@ -26,8 +26,8 @@ import pypdfium2.raw as pdfium_c
 from PIL import Image, ImageSequence
 
 from .config import Limits
-from .profile import stage
 from .detectors.filetype import FileType, Kind
+from .profile import stage
 
 MM_PER_INCH = 25.4
 A4_LONG_SIDE_MM = 297.0
@@ -46,12 +46,12 @@ class DocumentError(Exception):
 class Page:
     """One page: what its text layer says, whether it holds raster content, and pixels on demand."""
 
-    number: int                      # 1-based
+    number: int  # 1-based
     width_mm: float
     height_mm: float
-    text: str = ""                   # text layer ('' for scans and images)
-    has_raster: bool = False         # a scan or photo: paper noise and show-through are possible
-    has_marks: bool = True           # False when the page has no objects at all (nothing to render)
+    text: str = ""  # text layer ('' for scans and images)
+    has_raster: bool = False  # a scan or photo: paper noise and show-through are possible
+    has_marks: bool = True  # False when the page has no objects at all (nothing to render)
     _render: Callable[[float], np.ndarray] | None = None
     _text_band: Callable[[float, float], str] | None = None
     _cache: dict[float, np.ndarray] = field(default_factory=dict)
@@ -85,11 +85,11 @@ class Page:
 @dataclass
 class Document:
     format: str
-    page_count: int | None           # None when the format has no fixed pages (DOCX)
+    page_count: int | None  # None when the format has no fixed pages (DOCX)
     pages: Iterator[Page]
-    has_images: bool = False         # DOCX/ODT: embedded pictures or drawings
+    has_images: bool = False  # DOCX/ODT: embedded pictures or drawings
     close: Callable[[], None] = lambda: None
-    damaged: str | None = None       # PDF: why it opens only through repair (English detail), else None
+    damaged: str | None = None  # PDF: why it opens only through repair (English detail), else None
     pixel_size: tuple[int, int] | None = None  # images: width and height of the first frame
 
 
@@ -101,6 +101,7 @@ def _bounded_dpi(dpi: float, width_mm: float, height_mm: float, limits: Limits) 
 
 
 # ---------------------------------------------------------------- PDF
+
 
 def open_pdf(data: bytes, limits: Limits) -> Document:
     try:
@@ -115,8 +116,13 @@ def open_pdf(data: bytes, limits: Limits) -> Document:
     if count == 0:
         pdf.close()
         raise DocumentError("PDF_NO_PAGES", "the PDF has no pages")
-    return Document("pdf", count, _pdf_pages(pdf, min(count, limits.max_pages), limits), close=pdf.close,
-                    damaged=pdf_damage(data, count))
+    return Document(
+        "pdf",
+        count,
+        _pdf_pages(pdf, min(count, limits.max_pages), limits),
+        close=pdf.close,
+        damaged=pdf_damage(data, count),
+    )
 
 
 def pdf_damage(data: bytes, pdfium_pages: int) -> str | None:
@@ -165,9 +171,13 @@ class _RepairLog(logging.Handler):
 
 
 def _pdf_error(data: bytes, exc: Exception) -> DocumentError:
+    """Why PDFium could not open the file. Its message carries PDFium's last error, which is
+    global and may belong to an earlier file: encryption is read from the file itself."""
     message = str(exc)
-    if "password" in message.lower():
+    if "password" in message.lower() and b"/Encrypt" in data:
         return DocumentError("PDF_ENCRYPTED", "the PDF is password-protected")
+    if _pypdf_page_count(data) == 0:
+        return DocumentError("PDF_NO_PAGES", "the PDF has no pages")
     if b"%%EOF" not in data[-2048:]:
         return DocumentError("PDF_TRUNCATED", f"the PDF is truncated (no %%EOF at the end): {message}")
     return DocumentError("PDF_CORRUPT", f"the PDF structure is damaged: {message}")
@@ -195,20 +205,29 @@ def _pdf_pages(pdf: pdfium.PdfDocument, count: int, limits: Limits) -> Iterator[
             bitmap = page.render(scale=dpi / 72, rev_byteorder=True, fill_color=(255, 255, 255, 255))
             return np.ascontiguousarray(bitmap.to_numpy()[:, :, :3])
 
-        def text_band(top: float, bottom: float, page: pdfium.PdfPage = page,
-                      w: float = width_pt, h: float = height_pt) -> str:
+        def text_band(
+            top: float, bottom: float, page: pdfium.PdfPage = page, w: float = width_pt, h: float = height_pt
+        ) -> str:
             textpage = page.get_textpage()
             try:
                 return textpage.get_text_bounded(left=0, bottom=h * (1 - bottom), right=w, top=h * (1 - top))
             finally:
                 textpage.close()
 
-        yield Page(index + 1, width_mm, height_mm, text=text,
-                   has_raster=pdfium_c.FPDF_PAGEOBJ_IMAGE in kinds,
-                   has_marks=bool(kinds) or annots > 0, _render=render, _text_band=text_band)
+        yield Page(
+            index + 1,
+            width_mm,
+            height_mm,
+            text=text,
+            has_raster=pdfium_c.FPDF_PAGEOBJ_IMAGE in kinds,
+            has_marks=bool(kinds) or annots > 0,
+            _render=render,
+            _text_band=text_band,
+        )
 
 
 # ---------------------------------------------------------------- images
+
 
 def open_image(data: bytes, fmt: str, limits: Limits) -> Document:
     Image.MAX_IMAGE_PIXELS = limits.max_page_pixels  # the decompression-bomb guard, set explicitly
@@ -321,10 +340,17 @@ def open_legacy_word(data: bytes, fmt: str, limits: Limits) -> Document:
     if exe is None:
         raise DocumentError("UNSUPPORTED_LEGACY_WORD", "catdoc is not installed")
     try:
-        proc = subprocess.run([exe, "-d", "utf-8", "-w"], input=data, capture_output=True,
-                              timeout=limits.ocr_seconds_per_page, check=False)
+        proc = subprocess.run(
+            [exe, "-d", "utf-8", "-w"],
+            input=data,
+            capture_output=True,
+            timeout=limits.ocr_seconds_per_page,
+            check=False,
+        )
     except subprocess.TimeoutExpired:
-        raise DocumentError("LIMIT_TIME", f"{LEGACY_CONVERTER} took longer than {limits.ocr_seconds_per_page} s") from None
+        raise DocumentError(
+            "LIMIT_TIME", f"{LEGACY_CONVERTER} took longer than {limits.ocr_seconds_per_page} s"
+        ) from None
     text = proc.stdout.decode("utf-8", "replace")
     if proc.returncode != 0 and not text.strip():
         raise DocumentError("OFFICE_CORRUPT", proc.stderr.decode("utf-8", "replace").strip()[:200] or "catdoc failed")
@@ -333,6 +359,7 @@ def open_legacy_word(data: bytes, fmt: str, limits: Limits) -> Document:
 
 
 # ---------------------------------------------------------------- dispatch
+
 
 def open_document(kind: FileType, data: bytes, limits: Limits) -> Document:
     """Open a file the type sniffer called a PDF, an image or a text document."""
@@ -353,3 +380,12 @@ _PAGE_NUMBER_LINE = re.compile(r"^\s*(?:trang|page|tr\.)?\s*[-–—(]?\s*\d{1,4
 def meaningful_letters(text: str) -> int:
     """Letters in the text, not counting lines that are only a page number."""
     return sum(ch.isalpha() for line in text.splitlines() if not _PAGE_NUMBER_LINE.match(line) for ch in line)
+
+
+def _pypdf_page_count(data: bytes) -> int | None:
+    from pypdf import PdfReader
+
+    try:
+        return len(PdfReader(io.BytesIO(data), strict=False).pages)
+    except Exception:  # damaged beyond pypdf's repair too
+        return None

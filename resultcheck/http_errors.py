@@ -7,6 +7,7 @@ from the router and 413 raised while a chunked body streams in included.
 from __future__ import annotations
 
 import hmac
+from collections.abc import Mapping
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -18,25 +19,36 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 ERRORS = {
     "UPLOAD_TOO_LARGE": ("Tệp tải lên vượt quá {limit} byte.", "Upload larger than {limit} bytes."),
-    "TOO_MANY_FILES": ("Quá nhiều tệp trong một yêu cầu (tối đa {limit}).", "Too many files in one request (at most {limit})."),
+    "TOO_MANY_FILES": (
+        "Quá nhiều tệp trong một yêu cầu (tối đa {limit}).",
+        "Too many files in one request (at most {limit}).",
+    ),
     "BAD_METADATA": ("Thông tin hồ sơ (metadata) không hợp lệ: {detail}", "Invalid dossier metadata: {detail}"),
     "MISSING_FILE": ("Thiếu tệp tải lên trong trường “file”.", "No upload in the 'file' field."),
     "BAD_REQUEST": ("Không đọc được nội dung yêu cầu: {detail}", "The request body could not be read: {detail}"),
     "UNAUTHORIZED": ("Thiếu hoặc sai khóa API (X-API-Key).", "Missing or wrong API key (X-API-Key)."),
     "NOT_FOUND": ("Không có địa chỉ {path} trên dịch vụ này.", "No such path: {path}."),
     "METHOD_NOT_ALLOWED": ("Địa chỉ {path} không nhận phương thức {method}.", "{path} does not accept {method}."),
-    "BUSY": ("Dịch vụ đang kiểm tra quá nhiều yêu cầu; thử lại sau {seconds} giây.",
-             "Too many requests in progress; retry in {seconds} seconds."),
+    "BUSY": (
+        "Dịch vụ đang kiểm tra quá nhiều yêu cầu; thử lại sau {seconds} giây.",
+        "Too many requests in progress; retry in {seconds} seconds.",
+    ),
     "HTTP_ERROR": ("Yêu cầu không được chấp nhận ({detail}).", "Request refused ({detail})."),
-    "INTERNAL_ERROR": ("Lỗi bên trong dịch vụ; yêu cầu chưa được xử lý.", "Internal error; the request was not handled."),
+    "INTERNAL_ERROR": (
+        "Lỗi bên trong dịch vụ; yêu cầu chưa được xử lý.",
+        "Internal error; the request was not handled.",
+    ),
 }
 RETRY_SECONDS = 5
 
 
-def error(status: int, code: str, headers: dict[str, str] | None = None, **fmt: Any) -> JSONResponse:
+def error(status: int, code: str, headers: Mapping[str, str] | None = None, **fmt: Any) -> JSONResponse:
     vi, en = ERRORS[code]
-    return JSONResponse({"error": {"code": code, "message": vi.format(**fmt), "message_en": en.format(**fmt)}},
-                        status_code=status, headers=headers)
+    return JSONResponse(
+        {"error": {"code": code, "message": vi.format(**fmt), "message_en": en.format(**fmt)}},
+        status_code=status,
+        headers=dict(headers) if headers else None,
+    )
 
 
 class UploadLimit:

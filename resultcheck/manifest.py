@@ -16,14 +16,14 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
-from datetime import datetime
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import unquote, urlparse
 
 from .dossier import Attachment, Dossier
-from .errors import InputError
+from .errors import InputError, bilingual
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,8 +41,12 @@ def resolve_inside(root: Path, link: str) -> tuple[Path | None, str | None]:
     relative = relative.replace("\\", "/")
     if parsed.scheme in ("http", "https"):
         relative = relative.lstrip("/")
-    if (not relative or "\x00" in relative or PurePosixPath(relative).is_absolute()
-            or ".." in PurePosixPath(relative).parts):
+    if (
+        not relative
+        or "\x00" in relative
+        or PurePosixPath(relative).is_absolute()
+        or ".." in PurePosixPath(relative).parts
+    ):
         return None, "PATH_REFUSED"
     candidate = root / relative
     try:
@@ -58,22 +62,49 @@ def resolve_inside(root: Path, link: str) -> tuple[Path | None, str | None]:
 
 
 def load(source: Path, base_dir: Path | None = None) -> Iterator[Dossier | ManifestProblem]:
-    """Dossiers from a manifest file, a sync payload or a directory tree, in source order."""
+    """Dossiers from a manifest file, a sync payload or a directory tree, in source order.
+
+    A dossier id seen before is reported (ManifestProblem) and that later record skipped.
+    """
+    first_seen: dict[str, str] = {}
+    for where, item in _load(source, base_dir):
+        if isinstance(item, Dossier):
+            if item.dossier_id in first_seen:
+                item = ManifestProblem(
+                    where,
+                    bilingual(
+                        f"mã hồ sơ {item.dossier_id} trùng với {first_seen[item.dossier_id]}; bỏ qua bản ghi này",
+                        f"dossier_id {item.dossier_id} repeats {first_seen[item.dossier_id]}; this record is skipped",
+                    ),
+                )
+            else:
+                first_seen[item.dossier_id] = where
+        yield item
+
+
+def _load(source: Path, base_dir: Path | None) -> Iterator[tuple[str, Dossier | ManifestProblem]]:
     if source.is_dir():
         yield from _tree(source)
         return
     if not source.is_file():
-        raise InputError(f"no such manifest or folder: {source}")
+        raise InputError(
+            bilingual(f"không tìm thấy danh sách hồ sơ hay thư mục: {source}", f"no such manifest or folder: {source}")
+        )
     root = (base_dir or source.parent).resolve()
     for where, record in _records(source):
         if isinstance(record, ManifestProblem):
-            yield record
+            yield where, record
         elif not isinstance(record, dict):
-            yield ManifestProblem(where, "a line must be a JSON object")
+            yield (
+                where,
+                ManifestProblem(
+                    where, bilingual("mỗi dòng phải là một đối tượng JSON", "a line must be a JSON object")
+                ),
+            )
         elif "MaHoSo" in record:
-            yield _from_sync(record, root, where)
+            yield where, _from_sync(record, root, where)
         else:
-            yield _from_manifest(record, root, where)
+            yield where, _from_manifest(record, root, where)
 
 
 def _records(source: Path) -> Iterator[tuple[str, Any]]:
@@ -83,7 +114,8 @@ def _records(source: Path) -> Iterator[tuple[str, Any]]:
         try:
             items = json.loads(raw.decode("utf-8-sig"))
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            yield str(source), ManifestProblem(str(source), f"not valid JSON: {exc}")
+            problem = bilingual("không phải JSON hợp lệ", "not valid JSON") + f": {exc}"
+            yield str(source), ManifestProblem(str(source), problem)
             return
         for i, item in enumerate(items):
             yield f"{source.name}[{i}]", item
@@ -95,9 +127,17 @@ def _records(source: Path) -> Iterator[tuple[str, Any]]:
         try:
             yield where, json.loads(line.decode("utf-8-sig"))
         except UnicodeDecodeError:
-            yield where, ManifestProblem(where, "the line is not UTF-8 text")
+            yield (
+                where,
+                ManifestProblem(where, bilingual("dòng không phải văn bản UTF-8", "the line is not UTF-8 text")),
+            )
         except json.JSONDecodeError as exc:
-            yield where, ManifestProblem(where, f"not valid JSON: {exc.msg} (column {exc.colno})")
+            yield (
+                where,
+                ManifestProblem(
+                    where, bilingual("không phải JSON hợp lệ", "not valid JSON") + f": {exc.msg} (column {exc.colno})"
+                ),
+            )
 
 
 def _attachment(root: Path, link: Any, name: Any) -> Attachment:
@@ -109,44 +149,106 @@ def _attachment(root: Path, link: Any, name: Any) -> Attachment:
 def _from_manifest(record: dict[str, Any], root: Path, where: str) -> Dossier | ManifestProblem:
     dossier_id = record.get("dossier_id")
     if not dossier_id:
-        return ManifestProblem(where, "no dossier_id")
+        return ManifestProblem(where, bilingual("thiếu dossier_id", "no dossier_id"))
     try:
         inputs = tuple(_attachment(root, a.get("path"), a.get("name")) for a in record.get("inputs") or ())
         results = tuple(_attachment(root, a.get("path"), a.get("name")) for a in record.get("results") or ())
     except AttributeError:
-        return ManifestProblem(where, "inputs and results must be lists of objects with a path")
-    return Dossier(str(dossier_id), inputs, results, _text(record.get("procedure_code")),
-                   _text(record.get("agency")), _text(record.get("field")), iso_date(record.get("completed_at")))
+        return ManifestProblem(
+            where,
+            bilingual(
+                "inputs và results phải là danh sách đối tượng có path",
+                "inputs and results must be lists of objects with a path",
+            ),
+        )
+    return Dossier(
+        str(dossier_id),
+        inputs,
+        results,
+        _text(record.get("procedure_code")),
+        _text(record.get("agency")),
+        _text(record.get("field")),
+        iso_date(record.get("completed_at")),
+    )
 
 
 def _from_sync(record: dict[str, Any], root: Path, where: str) -> Dossier | ManifestProblem:
     try:
-        inputs = tuple(_attachment(root, a.get("DuongDanTaiTepTin"), a.get("TenTepDinhKem"))
-                       for a in record.get("TaiLieuNop") or () if not a.get("IsDeleted"))
-        results = tuple(_attachment(root, a.get("DuongDanTepTinKetQua"), a.get("TenGiayTo"))
-                        for a in record.get("DanhSachGiayToKetQua") or ())
+        inputs = tuple(
+            _attachment(root, a.get("DuongDanTaiTepTin"), a.get("TenTepDinhKem"))
+            for a in record.get("TaiLieuNop") or ()
+            if not a.get("IsDeleted")
+        )
+        results = tuple(
+            _attachment(root, a.get("DuongDanTepTinKetQua"), a.get("TenGiayTo"))
+            for a in record.get("DanhSachGiayToKetQua") or ()
+        )
     except AttributeError:
-        return ManifestProblem(where, "TaiLieuNop and DanhSachGiayToKetQua must be lists of objects")
-    return Dossier(str(record["MaHoSo"]), inputs, results, _text(record.get("MaTTHC")),
-                   _text(record.get("DonViXuLy") or record.get("TenDonVi")),
-                   _text(record.get("TenLinhVuc") or record.get("MaLinhVuc")),
-                   iso_date(record.get("NgayKetThucXuLy") or record.get("NgayTra")))
+        return ManifestProblem(
+            where,
+            bilingual(
+                "TaiLieuNop và DanhSachGiayToKetQua phải là danh sách đối tượng",
+                "TaiLieuNop and DanhSachGiayToKetQua must be lists of objects",
+            ),
+        )
+    if record.get("MaHoSo") in (None, ""):
+        return ManifestProblem(where, bilingual("thiếu MaHoSo", "no MaHoSo"))
+    return Dossier(
+        str(record["MaHoSo"]),
+        inputs,
+        results,
+        _text(record.get("MaTTHC")),
+        _text(record.get("DonViXuLy") or record.get("TenDonVi")),
+        _text(record.get("TenLinhVuc") or record.get("MaLinhVuc")),
+        iso_date(record.get("NgayKetThucXuLy") or record.get("NgayTra")),
+    )
 
 
-def _tree(root: Path) -> Iterator[Dossier]:
+ROLES = ("inputs", "results")
+
+
+def _tree(root: Path) -> Iterator[tuple[str, Dossier | ManifestProblem]]:
+    """ROOT/<dossier_id>/{inputs,results}/…; anything else under <dossier_id>/ is reported, not checked."""
     real_root = root.resolve()
-    for folder in sorted(p for p in root.iterdir() if p.is_dir()):
-        def files(role: str) -> tuple[Attachment, ...]:
-            out = []
-            for path in sorted((folder / role).rglob("*")) if (folder / role).is_dir() else ():
-                if path.is_dir():
-                    continue
-                rel = str(path.relative_to(root))
-                resolved, problem = resolve_inside(real_root, rel)
-                out.append(Attachment(path.name, resolved, problem, rel))
-            return tuple(out)
+    try:
+        folders = sorted(p for p in root.iterdir() if p.is_dir())
+    except OSError as exc:
+        raise InputError(
+            bilingual(f"không đọc được thư mục {root}", f"cannot read folder {root}") + f" ({exc.strerror})"
+        ) from None
+    for folder in folders:
+        where = f"{folder.name}/"
+        try:
+            stray = sorted(p.name for p in folder.iterdir() if p.name not in ROLES)
+            found = {role: _role_files(root, real_root, folder / role) for role in ROLES}
+        except OSError as exc:
+            unreadable = bilingual("không đọc được thư mục hồ sơ", "cannot read the dossier folder")
+            yield where, ManifestProblem(where, f"{unreadable} ({exc.strerror})")
+            continue
+        if stray:
+            names = ", ".join(stray[:5]) + ("…" if len(stray) > 5 else "")
+            yield (
+                where,
+                ManifestProblem(
+                    where,
+                    bilingual(
+                        f"{len(stray)} mục nằm ngoài inputs/ và results/ không được kiểm tra: {names}",
+                        f"{len(stray)} entries outside inputs/ and results/ are not checked: {names}",
+                    ),
+                ),
+            )
+        yield where, Dossier(folder.name, found["inputs"], found["results"])
 
-        yield Dossier(folder.name, files("inputs"), files("results"))
+
+def _role_files(root: Path, real_root: Path, folder: Path) -> tuple[Attachment, ...]:
+    out = []
+    for path in sorted(folder.rglob("*")) if folder.is_dir() else ():
+        if path.is_dir():
+            continue
+        rel = str(path.relative_to(root))
+        resolved, problem = resolve_inside(real_root, rel)
+        out.append(Attachment(path.name, resolved, problem, rel))
+    return tuple(out)
 
 
 def _text(value: Any) -> str | None:

@@ -10,8 +10,12 @@ from typing import Any
 from .models import Reason
 
 CATEGORY_VI: dict[str, str] = {
-    "blank": "tệp trắng", "archive": "tệp nén", "input_component": "thành phần hồ sơ đầu vào",
-    "result": "kết quả", "unreadable": "không đọc được", "unsupported": "định dạng không hỗ trợ",
+    "blank": "tệp trắng",
+    "archive": "tệp nén",
+    "input_component": "thành phần hồ sơ đầu vào",
+    "result": "kết quả",
+    "unreadable": "không đọc được",
+    "unsupported": "định dạng không hỗ trợ",
     "other": "tài liệu khác (không phải kết quả hay thành phần hồ sơ)",
 }
 
@@ -63,26 +67,26 @@ MESSAGES: dict[str, str] = {
     "CONTENT_DOCUMENT": "Văn bản có nội dung ({letters} chữ cái{images}).",
     "CONTENT_PICTURE": "Trang {page} là hình ảnh (ảnh chụp, tranh), không phải trang giấy trắng.",
     "IMAGE_TOO_SMALL": "Ảnh chỉ có {width}×{height} điểm ảnh, quá nhỏ để là bản quét một trang văn bản "
-                       "(tối thiểu {minimum}): biểu tượng hoặc ảnh thu nhỏ.",
+    "(tối thiểu {minimum}): biểu tượng hoặc ảnh thu nhỏ.",
     # classification
     "RESULT_EVIDENCE": "Văn bản kết quả: {found}.",
     "INPUT_EVIDENCE": "Thành phần hồ sơ đầu vào, không phải kết quả: {found}.",
     "PROCESS_FORM": "Phiếu của bộ phận một cửa (không phải kết quả giải quyết): {found}.",
     "NO_RESULT_STRUCTURE": "Đọc được quốc hiệu, tiêu ngữ nhưng không thấy cấu trúc của văn bản ban hành (số ký hiệu, "
-                           "tên loại văn bản, khối ký của cơ quan): có thể là thành phần hồ sơ; cần người kiểm tra.",
+    "tên loại văn bản, khối ký của cơ quan): có thể là thành phần hồ sơ; cần người kiểm tra.",
     "THIN_EVIDENCE": "Ít dấu hiệu để phân loại ({found}); cần người kiểm tra.",
     "NORMATIVE_DOCUMENT": "Văn bản quy phạm pháp luật ({found}), không phải kết quả giải quyết hồ sơ của công dân, tổ chức.",
     "PRIVATE_ISSUER": "Văn bản do doanh nghiệp ban hành ({found}), không phải kết quả giải quyết thủ tục hành chính.",
     "PICTURE": "Hình ảnh/ảnh chụp, không phải văn bản giấy tờ (nền giấy chiếm {paper}% trang, độ màu {colour}).",
     "FOREIGN_DOCUMENT": "Tài liệu không viết bằng tiếng Việt ({words} từ, {share}% có dấu tiếng Việt), không phải văn bản của hồ sơ.",
     "NO_DOSSIER_EVIDENCE": "Có nội dung nhưng không có dấu hiệu của văn bản kết quả hay thành phần hồ sơ "
-                           "({words} từ đọc được); cần người kiểm tra.",
+    "({words} từ đọc được); cần người kiểm tra.",
     "CONFLICTING_EVIDENCE": "Dấu hiệu trái ngược: của văn bản kết quả ({result}) và của hồ sơ đầu vào ({input}); cần người kiểm tra.",
     "MERGED_RESULT": "Trang {page} là văn bản kết quả; các trang trước là thành phần hồ sơ ghép chung tệp.",
     "CUE": "Thấy {label}: “{text}”.",
     "SEAL_FOUND": "Có dấu đỏ tròn (đường kính khoảng {diameter} mm) ở trang {page}.",
     "DIGITAL_SIGNATURE": "Tệp PDF có chữ ký số của cá nhân hoặc doanh nghiệp (người ký: {signer}); "
-                         "chữ ký này không chứng minh là văn bản do cơ quan nhà nước ban hành.",
+    "chữ ký này không chứng minh là văn bản do cơ quan nhà nước ban hành.",
     "DIGITAL_SIGNATURE_ORGANISATION": "Tệp PDF có chữ ký số của cơ quan nhà nước (người ký: {signer}).",
     "OCR_USED": "Trang {page}: nhận dạng chữ (OCR) được {words} từ trong {seconds} giây.",
     "LIMIT_OCR_PAGE_TIME": "Trang {page}: nhận dạng chữ vượt quá {limit} giây, kết quả có thể thiếu.",
@@ -103,11 +107,12 @@ MESSAGES: dict[str, str] = {
     "WORKER_FAILED": "Máy kiểm tra báo lỗi khi xử lý hồ sơ này ({detail}); cần người kiểm tra.",
     "WORKER_CRASHED": "Tiến trình kiểm tra bị dừng đột ngột {attempts} lần khi xử lý hồ sơ này; cần người kiểm tra.",
     "PATH_REFUSED": "Đường dẫn “{path}” nằm ngoài thư mục hồ sơ nên không được đọc.",
+    # file access and batch faults
+    "FILE_NOT_READABLE": "Không đọc được tệp “{path}”: {why}.",
 }
 
 
-def reason(code: str, detector: str, page: int | None = None, data: dict[str, Any] | None = None,
-           **fmt: Any) -> Reason:
+def reason(code: str, detector: str, page: int | None = None, data: dict[str, Any] | None = None, **fmt: Any) -> Reason:
     """Build a Reason from the catalogue; `fmt` fills the message, `data` is kept for machines."""
     template = MESSAGES[code]
     message = template.format(page=page, **fmt) if fmt or "{page}" in template else template

@@ -35,16 +35,23 @@ class Metrics:
     def __init__(self, registry: CollectorRegistry | None = None) -> None:
         self.registry = registry or CollectorRegistry()
         r = self.registry
-        self.requests = Counter("resultcheck_http_requests", "HTTP requests answered",
-                                ["endpoint", "method", "status"], registry=r)
-        self.latency = Histogram("resultcheck_http_request_seconds", "HTTP request latency",
-                                 ["endpoint", "method"], buckets=LATENCY_BUCKETS, registry=r)
+        self.requests = Counter(
+            "resultcheck_http_requests", "HTTP requests answered", ["endpoint", "method", "status"], registry=r
+        )
+        self.latency = Histogram(
+            "resultcheck_http_request_seconds",
+            "HTTP request latency",
+            ["endpoint", "method"],
+            buckets=LATENCY_BUCKETS,
+            registry=r,
+        )
         self.files = Counter("resultcheck_files", "Files judged, by category", ["category"], registry=r)
         self.dossiers = Counter("resultcheck_dossiers", "Dossiers judged, by status", ["status"], registry=r)
         self.ocr_seconds = Counter("resultcheck_ocr_seconds", "Seconds spent in OCR", registry=r)
         self.limits = Counter("resultcheck_limits", "Named limits hit (LIMIT_* reasons)", ["code"], registry=r)
-        self.restarts = Counter("resultcheck_parser_restarts", "Parser processes killed and restarted", ["code"],
-                                registry=r)
+        self.restarts = Counter(
+            "resultcheck_parser_restarts", "Parser processes killed and restarted", ["code"], registry=r
+        )
 
     def observe_file(self, verdict: dict[str, Any]) -> None:
         self.files.labels(str(verdict.get("category"))).inc()

@@ -17,7 +17,7 @@ class Category(StrEnum):
     RESULT = "result"
     UNREADABLE = "unreadable"
     UNSUPPORTED = "unsupported"
-    OTHER = "other"              # readable, but neither a result nor an input of a Vietnamese dossier
+    OTHER = "other"  # readable, but neither a result nor an input of a Vietnamese dossier
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,12 +85,19 @@ class FileVerdict:
     def from_dict(cls, d: dict[str, Any]) -> FileVerdict:
         reasons = tuple(Reason(**r) for r in d.get("reasons", ()))
         return cls(
-            path=d["path"], sha256=d["sha256"], size=d["size"], mime=d["mime"],
-            category=Category(d["category"]), confidence=d["confidence"], reasons=reasons,
-            versions=dict(d.get("versions", {})), document_type=d.get("document_type"),
-            pages=d.get("pages"), elapsed_ms=d.get("elapsed_ms", 0.0),
+            path=d["path"],
+            sha256=d["sha256"],
+            size=d["size"],
+            mime=d["mime"],
+            category=Category(d["category"]),
+            confidence=d["confidence"],
+            reasons=reasons,
+            versions=dict(d.get("versions", {})),
+            document_type=d.get("document_type"),
+            pages=d.get("pages"),
+            elapsed_ms=d.get("elapsed_ms", 0.0),
             members=tuple(d.get("members", ())),
         )
 
 
-__all__ = ["Category", "Reason", "FileVerdict"]
+__all__ = ["Category", "FileVerdict", "Reason"]

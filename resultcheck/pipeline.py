@@ -1,8 +1,8 @@
 """The checking pipeline, cheapest evidence first (DESIGN.md §4).
 
-    bytes ─► sniff type ─► empty / archive / unsupported / unreadable ─► done
-          └► open pages ─► blankness per page (text layer, else pixels) ─► all blank? done
-               └► classify the pages with content (text layer, else OCR; seals; signatures)
+bytes ─► sniff type ─► empty / archive / unsupported / unreadable ─► done
+      └► open pages ─► blankness per page (text layer, else pixels) ─► all blank? done
+           └► classify the pages with content (text layer, else OCR; seals; signatures)
 """
 
 from __future__ import annotations
@@ -54,9 +54,13 @@ class Checker:
 
     def __init__(self, config: Config | None = None, *, isolate: bool | None = None) -> None:
         self.config = config or Config()
-        self.versions = {"resultcheck": __version__, "rules": self.config.rules.version,
-                         "lexicon": self.config.lexicon.version, "procedures": self.config.profiles.version,
-                         **engine_versions()}
+        self.versions = {
+            "resultcheck": __version__,
+            "rules": self.config.rules.version,
+            "lexicon": self.config.lexicon.version,
+            "procedures": self.config.profiles.version,
+            **engine_versions(),
+        }
         self.classifier = Classifier(self.config)
         self._blank_rules = self.config.rules.section("blank")
         self._text_rules = self.config.rules.section("text")
@@ -74,34 +78,69 @@ class Checker:
     # ------------------------------------------------------------ public API
 
     def check_file(self, source: str | Path | bytes, name: str | None = None) -> FileVerdict:
-        """Check one attachment. A bad attachment never raises: it becomes a verdict."""
+        """Check one attachment. A bad attachment never raises: it becomes a verdict.
+
+        A path that does not exist raises MissingFileError (an InputError); a path the OS will
+        not let us read (permission, disk error, name too long…) is an `unreadable` verdict.
+        """
+        from . import access
+
+        if not isinstance(source, (str, Path, bytes, bytearray, memoryview)):
+            raise InputError(f"expected a path or bytes, got {type(source).__name__}")
+        if isinstance(source, (str, Path)) and (problem := access.probe(source)) is not None:
+            return access.unreadable_file(name or str(source), problem, self.versions)
         if self._isolated is not None:
-            if not isinstance(source, (str, Path, bytes, bytearray, memoryview)):
-                raise InputError(f"expected a path or bytes, got {type(source).__name__}")
-            if isinstance(source, (str, Path)) and not Path(source).is_file():
-                raise InputError(f"not a file: {source}")
             return self._isolated.check_file(bytes(source) if not isinstance(source, (str, Path)) else source, name)
         started = time.perf_counter()
-        display, data, size, digest = self._read(source, name)
+        try:
+            display, data, size, digest = self._read(source, name)
+        except access.FileError as exc:  # deleted, unreadable or failing between the probe and the read
+            return access.unreadable_file(
+                name or str(source), exc, self.versions, elapsed_ms=(time.perf_counter() - started) * 1000
+            )
         if data is None:
-            judgement = Judgement(Category.UNREADABLE, 1.0, [reason(
-                "LIMIT_FILE_SIZE", "limits", limit=self.config.limits.max_file_bytes)], "application/octet-stream")
+            judgement = Judgement(
+                Category.UNREADABLE,
+                1.0,
+                [reason("LIMIT_FILE_SIZE", "limits", limit=self.config.limits.max_file_bytes)],
+                "application/octet-stream",
+            )
         else:
             try:
                 judgement = self._judge(data, display)
             except Exception as exc:  # a detector bug must not stop a dossier or a batch
-                if isinstance(exc, MemoryError) or "Insufficient memory" in str(exc) or "Failed to allocate" in str(exc):
-                    judgement = Judgement(Category.UNREADABLE, 0.5, [reason(
-                        "LIMIT_MEMORY", "limits", limit=self.config.limits.max_memory_bytes)], "application/octet-stream")
+                if (
+                    isinstance(exc, MemoryError)
+                    or "Insufficient memory" in str(exc)
+                    or "Failed to allocate" in str(exc)
+                ):
+                    judgement = Judgement(
+                        Category.UNREADABLE,
+                        0.5,
+                        [reason("LIMIT_MEMORY", "limits", limit=self.config.limits.max_memory_bytes)],
+                        "application/octet-stream",
+                    )
                 else:
                     log.exception("internal error while checking %s", display)
-                    judgement = Judgement(Category.UNREADABLE, 0.0, [reason(
-                        "INTERNAL_ERROR", "pipeline", detail=f"{type(exc).__name__}: {exc}")], "application/octet-stream")
+                    judgement = Judgement(
+                        Category.UNREADABLE,
+                        0.0,
+                        [reason("INTERNAL_ERROR", "pipeline", detail=f"{type(exc).__name__}: {exc}")],
+                        "application/octet-stream",
+                    )
         return FileVerdict(
-            path=display, sha256=digest, size=size, mime=judgement.mime, category=judgement.category,
-            confidence=judgement.confidence, reasons=tuple(judgement.reasons), versions=self.versions,
-            document_type=judgement.document_type, pages=judgement.pages,
-            elapsed_ms=(time.perf_counter() - started) * 1000, members=judgement.members,
+            path=display,
+            sha256=digest,
+            size=size,
+            mime=judgement.mime,
+            category=judgement.category,
+            confidence=judgement.confidence,
+            reasons=tuple(judgement.reasons),
+            versions=self.versions,
+            document_type=judgement.document_type,
+            pages=judgement.pages,
+            elapsed_ms=(time.perf_counter() - started) * 1000,
+            members=judgement.members,
         )
 
     def check_dossier(self, dossier: Dossier, check_file: FileChecker | None = None) -> DossierVerdict:
@@ -110,9 +149,15 @@ class Checker:
 
     def dossier_checker(self, check_file: FileChecker | None = None) -> DossierChecker:
         rules = self.config.rules
-        return DossierChecker(check_file or (lambda path, name: self.check_file(path, name)), self.config.limits,
-                              rules.section("dossier"), rules.section("duplicate"), self.config.profiles,
-                              self.versions)
+        return DossierChecker(
+            check_file or (lambda path, name: self.check_file(path, name)),
+            self.config.limits,
+            rules.section("dossier"),
+            rules.section("duplicate"),
+            self.config.profiles,
+            self.versions,
+            fingerprint_file=self._isolated.fingerprint if self._isolated else None,
+        )
 
     # ------------------------------------------------------------ steps
 
@@ -123,14 +168,15 @@ class Checker:
             return name or "<bytes>", self._within_size(data), len(data), hashlib.sha256(data).hexdigest()
         if not isinstance(source, (str, Path)):
             raise InputError(f"expected a path or bytes, got {type(source).__name__}")
+        from os import fstat
+
         path = Path(source)
-        if not path.is_file():
-            raise InputError(f"not a file: {path}")
         display = name or str(source)
-        size = path.stat().st_size
-        if size > self.config.limits.max_file_bytes:
-            return display, None, size, sha256_file(path)
-        data = path.read_bytes()
+        with path.open("rb") as fh:  # one open: the size and the bytes are of the same file
+            size = fstat(fh.fileno()).st_size
+            if size > self.config.limits.max_file_bytes:
+                return display, None, size, sha256_file(path)
+            data = fh.read()
         return display, data, len(data), hashlib.sha256(data).hexdigest()
 
     def _within_size(self, data: bytes) -> bytes | None:
@@ -146,8 +192,12 @@ class Checker:
             volume = filetype.split_volume(display) if kind.libmagic_mime == "application/octet-stream" else None
             if volume is not None:
                 fmt, part = volume
-                return Judgement(Category.ARCHIVE, 0.9, [reason("ARCHIVE_VOLUME", filetype.NAME, part=part,
-                                                                format=fmt)], "application/octet-stream")
+                return Judgement(
+                    Category.ARCHIVE,
+                    0.9,
+                    [reason("ARCHIVE_VOLUME", filetype.NAME, part=part, format=fmt)],
+                    "application/octet-stream",
+                )
             return self._judge_unsupported(kind)
         if kind.kind is Kind.UNREADABLE:
             return self._judge_unreadable_type(kind)
@@ -167,8 +217,13 @@ class Checker:
     def _judge_archive(self, kind: FileType, data: bytes, display: str) -> Judgement:
         limits = self.config.limits
         sfx_at = int(kind.note.rsplit(" ", 1)[-1]) if kind.note and kind.note.startswith("sfx at") else 0
-        listing = archive.list_archive(kind.format, data[sfx_at:], max_members=limits.max_archive_members,
-                                       peek_bytes=limits.max_sniff_decompress_bytes, name=display)
+        listing = archive.list_archive(
+            kind.format,
+            data[sfx_at:],
+            max_members=limits.max_archive_members,
+            peek_bytes=limits.max_sniff_decompress_bytes,
+            name=display,
+        )
         reasons: list[Reason] = []
         data_fields = {"format": listing.format, "member_count": listing.member_count}
         if kind.note and kind.note.startswith("appended to"):
@@ -176,17 +231,23 @@ class Checker:
         if kind.note and kind.note.startswith("sfx"):
             reasons.append(reason("ARCHIVE_SFX", filetype.NAME, format=kind.format))
         if listing.problem == archive.NOT_LISTED:
-            reasons.append(reason("ARCHIVE", archive.NAME, format=listing.format, count="không rõ số", sample="",
-                                  data=data_fields))
+            reasons.append(
+                reason("ARCHIVE", archive.NAME, format=listing.format, count="không rõ số", sample="", data=data_fields)
+            )
         elif listing.member_count is None and not listing.members:
-            reasons.append(reason("ARCHIVE_UNLISTABLE", archive.NAME, format=listing.format,
-                                  data={"problem": listing.problem}))
+            reasons.append(
+                reason("ARCHIVE_UNLISTABLE", archive.NAME, format=listing.format, data={"problem": listing.problem})
+            )
         else:
             count = listing.member_count if listing.member_count is not None else f"≥{len(listing.members)}"
-            sample = ": " + ", ".join(listing.members[:5]) + ("…" if len(listing.members) > 5 else "") \
-                if listing.members else ""
-            reasons.append(reason("ARCHIVE", archive.NAME, format=listing.format, count=count, sample=sample,
-                                  data=data_fields))
+            sample = (
+                ": " + ", ".join(listing.members[:5]) + ("…" if len(listing.members) > 5 else "")
+                if listing.members
+                else ""
+            )
+            reasons.append(
+                reason("ARCHIVE", archive.NAME, format=listing.format, count=count, sample=sample, data=data_fields)
+            )
         if listing.encrypted:
             reasons.append(reason("ARCHIVE_ENCRYPTED", archive.NAME))
         if listing.nested_archives:
@@ -194,14 +255,22 @@ class Checker:
         if listing.truncated and listing.member_count is not None:
             reasons.append(reason("LIMIT_ARCHIVE_MEMBERS", "limits", limit=limits.max_archive_members))
         if (listing.declared_bytes or 0) > limits.max_archive_declared_bytes:
-            reasons.append(reason("LIMIT_ARCHIVE_SIZE", "limits", declared=listing.declared_bytes,
-                                  limit=limits.max_archive_declared_bytes))
+            reasons.append(
+                reason(
+                    "LIMIT_ARCHIVE_SIZE",
+                    "limits",
+                    declared=listing.declared_bytes,
+                    limit=limits.max_archive_declared_bytes,
+                )
+            )
         return Judgement(Category.ARCHIVE, 0.99, reasons, kind.mime, members=listing.members)
 
     def _judge_unsupported(self, kind: FileType) -> Judgement:
         if kind.format == "doc":
             r = reason("UNSUPPORTED_LEGACY_WORD", filetype.NAME)
-        elif kind.format in ("xlsx", "pptx", "xls", "ppt", "epub", "hwpx", "sxw", "ibooks") or kind.format.startswith("odf-"):
+        elif kind.format in ("xlsx", "pptx", "xls", "ppt", "epub", "hwpx", "sxw", "ibooks") or kind.format.startswith(
+            "odf-"
+        ):
             r = reason("UNSUPPORTED_OFFICE_TYPE", filetype.NAME, format=kind.format)
         else:
             r = reason("UNSUPPORTED_TYPE", filetype.NAME, mime=kind.mime)
@@ -242,23 +311,31 @@ class Checker:
             page.forget_pixels()
             pages.append(page)
         reasons: list[Reason] = []
-        if document.page_count > len(judged):
+        if (document.page_count or 0) > len(judged):
             reasons.append(reason("LIMIT_PAGES", "limits", limit=len(judged), count=document.page_count))
         blank_pages = [p.number for p, j in zip(pages, judged, strict=True) if j.blank]
         if len(blank_pages) == len(judged):
             reasons.insert(0, reason("BLANK_FILE", blank.NAME, pages=len(judged)))
             reasons.extend(j.reason for j in judged)
-            return Judgement(Category.BLANK, min(j.confidence for j in judged), reasons, kind.mime,
-                             pages=document.page_count)
+            return Judgement(
+                Category.BLANK, min(j.confidence for j in judged), reasons, kind.mime, pages=document.page_count
+            )
         content = [p for p, j in zip(pages, judged, strict=True) if not j.blank]
         found = self.classifier.classify(data, kind.format, content)
         reasons = found.reasons + reasons
         reasons.extend(j.reason for j in judged if not j.blank)
         if blank_pages:
-            reasons.append(reason("BLANK_SOME_PAGES", blank.NAME, count=len(blank_pages),
-                                  pages=", ".join(map(str, blank_pages))))
-        return Judgement(found.category, found.confidence, reasons, kind.mime, document_type=found.document_type,
-                         pages=document.page_count)
+            reasons.append(
+                reason("BLANK_SOME_PAGES", blank.NAME, count=len(blank_pages), pages=", ".join(map(str, blank_pages)))
+            )
+        return Judgement(
+            found.category,
+            found.confidence,
+            reasons,
+            kind.mime,
+            document_type=found.document_type,
+            pages=document.page_count,
+        )
 
     def _too_small(self, kind: FileType, document: Document) -> Judgement | None:
         """An image too small to be a page scan (a 1-inch-wide page at 50 dpi): an icon or a thumbnail."""
@@ -268,8 +345,9 @@ class Checker:
             return None
         reasons = [reason("IMAGE_TOO_SMALL", "documents", width=size[0], height=size[1], minimum=minimum)]
         if (document.page_count or 1) > self.config.limits.max_pages:
-            reasons.append(reason("LIMIT_PAGES", "limits", limit=self.config.limits.max_pages,
-                                  count=document.page_count))
+            reasons.append(
+                reason("LIMIT_PAGES", "limits", limit=self.config.limits.max_pages, count=document.page_count)
+            )
         return Judgement(Category.OTHER, 0.85, reasons, kind.mime, pages=document.page_count, document_type="hinh_anh")
 
     def _judge_office(self, kind: FileType, document: Document, data: bytes) -> Judgement:
@@ -277,8 +355,7 @@ class Checker:
         letters = meaningful_letters(page.text)
         if letters < self._text_rules["min_letters"] and not document.has_images:
             if kind.format == "doc":  # catdoc sees no text: pictures in a .doc are beyond us
-                return Judgement(Category.UNSUPPORTED, 0.6, [reason("UNSUPPORTED_LEGACY_WORD", "documents")],
-                                 kind.mime)
+                return Judgement(Category.UNSUPPORTED, 0.6, [reason("UNSUPPORTED_LEGACY_WORD", "documents")], kind.mime)
             return Judgement(Category.BLANK, 0.95, [reason("BLANK_DOCUMENT", blank.NAME)], kind.mime)
         images = ", có hình ảnh" if document.has_images else ""
         found = self.classifier.classify(data, kind.format, [page])
@@ -288,8 +365,14 @@ class Checker:
     def _is_picture(self, page: Page) -> bool:
         rules = self.config.rules.section("classify")
         rgb = page.rgb(rules["look_dpi"])
-        look = drawing.look(rgb, page.px_per_mm(rgb), True, self._blank_rules, rules["drawing_min_stroke_mm"],
-                            rules["drawing_max_stroke_width_mm"])
+        look = drawing.look(
+            rgb,
+            page.px_per_mm(rgb),
+            True,
+            self._blank_rules,
+            rules["drawing_min_stroke_mm"],
+            rules["drawing_max_stroke_width_mm"],
+        )
         return look.is_picture(rules)
 
     def _page_blankness(self, page: Page) -> PageBlankness:
@@ -312,8 +395,9 @@ class Checker:
         confidence = {"BLANK_EMPTY_PAGE": 0.99, "BLANK_NOISE_ONLY": 0.9}.get(ink.code, 0.85)
         if not ink.blank:
             confidence = 0.95
-        return PageBlankness(ink.blank, reason(ink.code, blank.NAME, page=n, ink_mm2=round(ink.ink_mm2),
-                                               data=data), confidence)
+        return PageBlankness(
+            ink.blank, reason(ink.code, blank.NAME, page=n, ink_mm2=round(ink.ink_mm2), data=data), confidence
+        )
 
 
 _default_checker: Checker | None = None

@@ -22,7 +22,7 @@ class Profile:
     description: str
     fields: tuple[str, ...] = ()
     procedure_codes: tuple[str, ...] = ()
-    certification_is_result: bool = False     # the certified copy IS the result (chứng thực)
+    certification_is_result: bool = False  # the certified copy IS the result (chứng thực)
     duplicate_of_input_is_result: bool = False
 
     def matches(self, dossier: Dossier) -> bool:
@@ -38,15 +38,26 @@ class Profiles:
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> Profiles:
-        raw = (Path(path).read_bytes() if path else
-               resources.files("resultcheck").joinpath("rules/procedures.toml").read_bytes())
+        raw = (
+            Path(path).read_bytes()
+            if path
+            else resources.files("resultcheck").joinpath("rules/procedures.toml").read_bytes()
+        )
         data = tomllib.loads(raw.decode("utf-8"))
-        return cls(str(data["version"]), tuple(
-            Profile(id=p["id"], description=p["description"], fields=tuple(fold(f) for f in p.get("fields", ())),
+        return cls(
+            str(data["version"]),
+            tuple(
+                Profile(
+                    id=p["id"],
+                    description=p["description"],
+                    fields=tuple(fold(f) for f in p.get("fields", ())),
                     procedure_codes=tuple(p.get("procedure_codes", ())),
                     certification_is_result=p.get("certification_is_result", False),
-                    duplicate_of_input_is_result=p.get("duplicate_of_input_is_result", False))
-            for p in data.get("profiles", ())))
+                    duplicate_of_input_is_result=p.get("duplicate_of_input_is_result", False),
+                )
+                for p in data.get("profiles", ())
+            ),
+        )
 
     def for_dossier(self, dossier: Dossier) -> Profile | None:
         return next((p for p in self.profiles if p.matches(dossier)), None)

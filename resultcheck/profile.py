@@ -19,8 +19,22 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
 
-STAGES = ("fingerprint", "sniff", "open", "decode", "render", "gray", "blankness", "signature", "orientation",
-          "cleanup", "ocr_title", "ocr_rest", "seal", "look")
+STAGES = (
+    "fingerprint",
+    "sniff",
+    "open",
+    "decode",
+    "render",
+    "gray",
+    "blankness",
+    "signature",
+    "orientation",
+    "cleanup",
+    "ocr_title",
+    "ocr_rest",
+    "seal",
+    "look",
+)
 
 
 class Recorder:
@@ -72,6 +86,7 @@ def timed(name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         with stage(name):
             return fn(*args, **kwargs)
+
     wrapper.__profiled__ = True  # type: ignore[attr-defined]
     return wrapper
 
@@ -80,9 +95,14 @@ def instrument_pipeline() -> None:
     """Time the pipeline steps that live outside the classifier (sniff, open, blankness,
     read-and-hash) by wrapping them in place; for the speed benchmark only (idempotent)."""
     from . import pipeline
+    from .detectors import filetype
 
-    targets = [(pipeline.filetype, "sniff", "sniff"), (pipeline, "open_document", "open"),
-               (pipeline.Checker, "_page_blankness", "blankness"), (pipeline.Checker, "_read", "fingerprint")]
+    targets = [
+        (filetype, "sniff", "sniff"),
+        (pipeline, "open_document", "open"),
+        (pipeline.Checker, "_page_blankness", "blankness"),
+        (pipeline.Checker, "_read", "fingerprint"),
+    ]
     for owner, attr, name in targets:
         fn = getattr(owner, attr)
         if not getattr(fn, "__profiled__", False):

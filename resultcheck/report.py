@@ -25,14 +25,26 @@ from .errors import InputError
 STATUSES = ("pass", "review", "fail")
 STATUS_VI = {"pass": "Đạt", "fail": "Không đạt", "review": "Cần xem lại"}
 CATEGORY_VI = {k: v[0].upper() + v[1:] for k, v in messages.CATEGORY_VI.items()}
-REASON_VI = {"NO_RESULT_ATTACHED": "Không đính kèm kết quả", "RESULT_NOT_GENUINE": "Đính kèm nhưng không phải kết quả",
-             "NEEDS_REVIEW": "Chưa đủ chắc chắn", "RESULT_FOUND": "Có kết quả", "WORKER_CRASHED": "Lỗi khi kiểm tra",
-             "WORKER_FAILED": "Lỗi khi kiểm tra", "LIMIT_REQUEST_TIME": "Quá thời gian kiểm tra"}
+REASON_VI = {
+    "NO_RESULT_ATTACHED": "Không đính kèm kết quả",
+    "RESULT_NOT_GENUINE": "Đính kèm nhưng không phải kết quả",
+    "NEEDS_REVIEW": "Chưa đủ chắc chắn",
+    "RESULT_FOUND": "Có kết quả",
+    "WORKER_CRASHED": "Lỗi khi kiểm tra",
+    "WORKER_FAILED": "Lỗi khi kiểm tra",
+    "LIMIT_REQUEST_TIME": "Quá thời gian kiểm tra",
+}
 # Why a failing dossier failed, as the inspections count it; one dossier may show several.
 DEFECTS = ("blank", "archive", "input_component", "other", "unreadable", "unsupported", "no_result")
-DEFECT_VI = {"blank": "Tệp trắng", "archive": "Tệp nén", "input_component": "Thành phần hồ sơ đầu vào",
-             "other": "Tài liệu khác", "unreadable": "Không đọc được", "unsupported": "Định dạng không hỗ trợ",
-             "no_result": "Không đính kèm kết quả"}
+DEFECT_VI = {
+    "blank": "Tệp trắng",
+    "archive": "Tệp nén",
+    "input_component": "Thành phần hồ sơ đầu vào",
+    "other": "Tài liệu khác",
+    "unreadable": "Không đọc được",
+    "unsupported": "Định dạng không hỗ trợ",
+    "no_result": "Không đính kèm kết quả",
+}
 UNKNOWN = "(không rõ)"
 NO_DATE = "(không rõ ngày)"
 _DATE = re.compile(r"^(\d{4})-(\d{2})")
@@ -43,10 +55,10 @@ class Dossier:
     """One dossier line of a scan, with what the report derives from it."""
 
     data: dict[str, Any]
-    month: str | None            # "2025-03"
-    quarter: str | None          # "2025-Q1"
-    defects: tuple[str, ...]     # empty unless the dossier failed
-    duplicates: int = 0          # earlier lines of the same dossier id that this one replaced
+    month: str | None  # "2025-03"
+    quarter: str | None  # "2025-Q1"
+    defects: tuple[str, ...]  # empty unless the dossier failed
+    duplicates: int = 0  # earlier lines of the same dossier id that this one replaced
 
     @property
     def id(self) -> str:
@@ -64,8 +76,8 @@ class Dossier:
 class Report:
     source: str
     dossiers: list[Dossier]
-    skipped: int = 0             # lines that are not a dossier verdict
-    duplicate_lines: int = 0     # lines replaced by a later line of the same dossier
+    skipped: int = 0  # lines that are not a dossier verdict
+    duplicate_lines: int = 0  # lines replaced by a later line of the same dossier
     files_base: Path | None = None
     versions: dict[str, str] = field(default_factory=dict)
 
@@ -103,7 +115,7 @@ def period(value: Any) -> tuple[str | None, str | None]:
 
 
 def period_vi(key: str) -> str:
-    """ "2025-Q1" -> "Quý 1/2025", "2025-03" -> "Tháng 03/2025". """
+    """ "2025-Q1" -> "Quý 1/2025", "2025-03" -> "Tháng 03/2025"."""
     if key == NO_DATE:
         return key
     year, rest = key.split("-")
@@ -124,8 +136,13 @@ def defects(v: dict[str, Any]) -> tuple[str, ...]:
 
 
 def _valid(v: Any) -> bool:
-    return (isinstance(v, dict) and isinstance(v.get("dossier_id"), str) and bool(v["dossier_id"].strip())
-            and v.get("status") in STATUSES and isinstance(v.get("files", []), list))
+    return (
+        isinstance(v, dict)
+        and isinstance(v.get("dossier_id"), str)
+        and bool(v["dossier_id"].strip())
+        and v.get("status") in STATUSES
+        and isinstance(v.get("files", []), list)
+    )
 
 
 def load(path: Path, files_base: Path | None = None) -> Report:
@@ -150,9 +167,17 @@ def load(path: Path, files_base: Path | None = None) -> Report:
             latest[v["dossier_id"]] = v
             seen[v["dossier_id"]] += 1
     dossiers = [Dossier(v, *period(v.get("completed_at")), defects(v), seen[i] - 1) for i, v in latest.items()]
-    versions = next((d.data["versions"] for d in dossiers if isinstance(d.data.get("versions"), dict)), {})
-    return Report(path.name, dossiers, skipped, sum(seen.values()) - len(latest),
-                  files_base if files_base is not None else path.parent, versions)
+    versions: dict[str, Any] = next(
+        (d.data["versions"] for d in dossiers if isinstance(d.data.get("versions"), dict)), {}
+    )
+    return Report(
+        path.name,
+        dossiers,
+        skipped,
+        sum(seen.values()) - len(latest),
+        files_base if files_base is not None else path.parent,
+        versions,
+    )
 
 
 def load_verdicts(path: Path) -> list[dict[str, Any]]:
@@ -171,9 +196,11 @@ def sentence(report: Report, targets: Iterable[Path]) -> str:
     if report.duplicate_lines:
         notes_vi += f"; {report.duplicate_lines} dòng trùng mã hồ sơ (lấy dòng sau cùng)"
         notes_en += f"; {report.duplicate_lines} repeated dossier lines (the last one counts)"
-    return (f"Đã ghi báo cáo {n} hồ sơ ({t['pass']} đạt, {t['fail']} không đạt, {t['review']} cần xem lại{notes_vi}) "
-            f"vào {where} / Wrote the report of {n} dossiers ({t['pass']} pass, {t['fail']} fail, "
-            f"{t['review']} review{notes_en}) to {where}.")
+    return (
+        f"Đã ghi báo cáo {n} hồ sơ ({t['pass']} đạt, {t['fail']} không đạt, {t['review']} cần xem lại{notes_vi}) "
+        f"vào {where} / Wrote the report of {n} dossiers ({t['pass']} pass, {t['fail']} fail, "
+        f"{t['review']} review{notes_en}) to {where}."
+    )
 
 
 def _width(text: str) -> int:
@@ -228,8 +255,9 @@ def write_report(verdicts_path: Path, target: Path, files_base: Path | None = No
     return report
 
 
-def write_outputs(verdicts_path: Path, html: Path | None = None, xlsx: Path | None = None,
-                  files_base: Path | None = None) -> str:
+def write_outputs(
+    verdicts_path: Path, html: Path | None = None, xlsx: Path | None = None, files_base: Path | None = None
+) -> str:
     """What `resultcheck report` does: write the HTML and/or workbook, or return the terminal table."""
     report = load(verdicts_path, files_base)
     if html is None and xlsx is None:

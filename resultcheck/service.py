@@ -44,17 +44,18 @@ from .pipeline import Checker
 
 T = TypeVar("T")
 
+
 @dataclass(frozen=True)
 class ServiceSettings:
     config: Config = field(default_factory=Config)
-    checkers: int = 2                       # parser processes, i.e. files checked at once
-    max_upload_bytes: int = 50 * 1024**2    # per request, all files together
-    max_files: int = 30                     # per request
-    request_seconds: float = 120.0          # then the answer is a `review` verdict, not a hung connection
+    checkers: int = 2  # parser processes, i.e. files checked at once
+    max_upload_bytes: int = 50 * 1024**2  # per request, all files together
+    max_files: int = 30  # per request
+    request_seconds: float = 120.0  # then the answer is a `review` verdict, not a hung connection
     api_keys: frozenset[str] = frozenset()  # empty: no key needed (for loopback use)
-    max_pending: int = 0                    # check requests in progress at once, then 503 (0: 8 per checker)
-    docs: bool = True                       # serve /docs, /redoc and /openapi.json (readable without a key)
-    public_metrics: bool = False            # serve /metrics without a key (e.g. to a scraper on a private network)
+    max_pending: int = 0  # check requests in progress at once, then 503 (0: 8 per checker)
+    docs: bool = True  # serve /docs, /redoc and /openapi.json (readable without a key)
+    public_metrics: bool = False  # serve /metrics without a key (e.g. to a scraper on a private network)
 
 
 class CheckerPool:
@@ -91,7 +92,7 @@ class CheckerPool:
         future = asyncio.get_running_loop().run_in_executor(self.executor, self._with_checker, work)
         try:
             return await asyncio.wait_for(asyncio.shield(future), timeout=seconds)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             return None
 
     def close(self) -> None:
@@ -113,6 +114,7 @@ def _openapi(app: FastAPI, secured: bool) -> Callable[[], dict[str, Any]]:
                         operation["security"] = [{"ApiKey": []}]
             app.openapi_schema = schema
         return app.openapi_schema
+
     return build
 
 
@@ -121,9 +123,13 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     pool = CheckerPool(settings.config, settings.checkers, settings.max_pending)
     metrics = Metrics()
     docs = {} if settings.docs else {"docs_url": None, "redoc_url": None, "openapi_url": None}
-    app = FastAPI(title="resultcheck", version=__version__, **docs,  # type: ignore[arg-type]
-                  description="Kiểm tra tệp kết quả giải quyết thủ tục hành chính / checks TTHC result files. "
-                              "Lỗi nào cũng trả về `{\"error\": {\"code\", \"message\", \"message_en\"}}`.")
+    app = FastAPI(
+        title="resultcheck",
+        version=__version__,
+        **docs,  # type: ignore[arg-type]
+        description="Kiểm tra tệp kết quả giải quyết thủ tục hành chính / checks TTHC result files. "
+        'Lỗi nào cũng trả về `{"error": {"code", "message", "message_en"}}`.',
+    )
     app.state.pool, app.state.metrics = pool, metrics
     install_errors(app)
     app.openapi = _openapi(app, not settings.public_metrics)  # type: ignore[method-assign]
@@ -134,7 +140,7 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     app.add_middleware(UploadLimit, limit=settings.max_upload_bytes)
     app.add_middleware(RequestMetrics, metrics=metrics)
     secured = api_schema.ERROR_RESPONSES
-    auth_only = {401: api_schema.ERROR_RESPONSES[401]}
+    auth_only: dict[int | str, dict[str, Any]] = {401: api_schema.ERROR_RESPONSES[401]}
 
     @app.on_event("shutdown")
     def stop() -> None:
@@ -148,15 +154,26 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     async def version() -> dict[str, str]:
         return dict(pool.versions)
 
-    @app.get("/metrics", summary="Prometheus metrics", response_class=Response, responses={
-        200: {"content": {"text/plain": {"schema": {"type": "string"}}}, "description": "Prometheus text format"},
-        **({} if settings.public_metrics else auth_only)})
+    @app.get(
+        "/metrics",
+        summary="Prometheus metrics",
+        response_class=Response,
+        responses={
+            200: {"content": {"text/plain": {"schema": {"type": "string"}}}, "description": "Prometheus text format"},
+            **({} if settings.public_metrics else auth_only),
+        },
+    )
     async def prometheus() -> Response:
         body, content_type = metrics.exposition()
         return Response(body, media_type=content_type)
 
-    @app.post("/v1/files:check", summary="Check one result file", response_model=api_schema.FileVerdict,
-              responses=secured, openapi_extra=api_schema.FILE_BODY)
+    @app.post(
+        "/v1/files:check",
+        summary="Check one result file",
+        response_model=api_schema.FileVerdict,
+        responses=secured,
+        openapi_extra=api_schema.FILE_BODY,
+    )
     async def check_file(request: Request) -> JSONResponse:
         pool.admit()
         try:
@@ -177,8 +194,13 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
         metrics.observe_file(answer)
         return JSONResponse(answer)
 
-    @app.post("/v1/dossiers:check", summary="Check a dossier's result files against its inputs",
-              response_model=api_schema.DossierVerdict, responses=secured, openapi_extra=api_schema.DOSSIER_BODY)
+    @app.post(
+        "/v1/dossiers:check",
+        summary="Check a dossier's result files against its inputs",
+        response_model=api_schema.DossierVerdict,
+        responses=secured,
+        openapi_extra=api_schema.DOSSIER_BODY,
+    )
     async def check_dossier(request: Request) -> JSONResponse:
         pool.admit()
         try:
@@ -197,8 +219,9 @@ async def _dossier(request: Request, settings: ServiceSettings, pool: CheckerPoo
     form = await read_form(request, settings.max_files, max_fields=50)
     if isinstance(form, JSONResponse):
         return form
-    files = [(role, f) for role in ("inputs", "results") for f in form.getlist(role)]
-    if not all(isinstance(f, StarletteUpload) for _, f in files):
+    fields = [(role, f) for role in ("inputs", "results") for f in form.getlist(role)]
+    files = [(role, f) for role, f in fields if isinstance(f, StarletteUpload)]
+    if len(files) < len(fields):
         return error(422, "BAD_REQUEST", detail="“inputs” và “results” phải là tệp / must be files")
     if len(files) > settings.max_files:
         return error(413, "TOO_MANY_FILES", limit=settings.max_files)
@@ -214,9 +237,15 @@ async def _dossier(request: Request, settings: ServiceSettings, pool: CheckerPoo
             path = folder / f"{i:03d}"
             path.write_bytes(await upload.read())
             attachments[role].append(Attachment(name, path, None, name))
-        dossier = Dossier(str(meta["dossier_id"]), tuple(attachments["inputs"]), tuple(attachments["results"]),
-                          _opt(meta.get("procedure_code")), _opt(meta.get("agency")), _opt(meta.get("field")),
-                          iso_date(meta.get("completed_at")))
+        dossier = Dossier(
+            str(meta["dossier_id"]),
+            tuple(attachments["inputs"]),
+            tuple(attachments["results"]),
+            _opt(meta.get("procedure_code")),
+            _opt(meta.get("agency")),
+            _opt(meta.get("field")),
+            iso_date(meta.get("completed_at")),
+        )
         verdict = await pool.run(lambda checker: checker.check_dossier(dossier), settings.request_seconds)
         if verdict is None:
             verdict = _timed_out_dossier(dossier, settings, pool.versions)
@@ -245,15 +274,32 @@ def _opt(value: Any) -> str | None:
 def _timed_out_file(data: bytes, name: str, settings: ServiceSettings, versions: dict[str, str]) -> FileVerdict:
     import hashlib
 
-    return FileVerdict(path=name, sha256=hashlib.sha256(data).hexdigest(), size=len(data), mime="",
-                       category=Category.UNREADABLE, confidence=0.0, versions=versions,
-                       reasons=(reason("LIMIT_REQUEST_TIME", "service", limit=settings.request_seconds),))
+    return FileVerdict(
+        path=name,
+        sha256=hashlib.sha256(data).hexdigest(),
+        size=len(data),
+        mime="",
+        category=Category.UNREADABLE,
+        confidence=0.0,
+        versions=versions,
+        reasons=(reason("LIMIT_REQUEST_TIME", "service", limit=settings.request_seconds),),
+    )
 
 
 def _timed_out_dossier(dossier: Dossier, settings: ServiceSettings, versions: dict[str, str]) -> DossierVerdict:
     note = reason("LIMIT_REQUEST_TIME", "service", limit=settings.request_seconds)
-    return DossierVerdict(dossier.dossier_id, Status.REVIEW, note.message, (note,), (), versions,
-                          dossier.procedure_code, dossier.agency, dossier.field, completed_at=dossier.completed_at)
+    return DossierVerdict(
+        dossier.dossier_id,
+        Status.REVIEW,
+        note.message,
+        (note,),
+        (),
+        versions,
+        dossier.procedure_code,
+        dossier.agency,
+        dossier.field,
+        completed_at=dossier.completed_at,
+    )
 
 
 def is_loopback(host: str) -> bool:
@@ -271,8 +317,11 @@ ENV_SWITCHES = {"RESULTCHECK_DOCS": "docs", "RESULTCHECK_PUBLIC_METRICS": "publi
 def from_environment(settings: ServiceSettings, env: Mapping[str, str]) -> ServiceSettings:
     """Deployment switches from the environment: RESULTCHECK_DOCS=0 turns /docs and /openapi.json off,
     RESULTCHECK_PUBLIC_METRICS=1 serves /metrics without a key, RESULTCHECK_MAX_PENDING=N bounds waiting checks."""
-    changes: dict[str, Any] = {name: env[var].strip().lower() not in ("0", "false", "no", "off", "")
-                               for var, name in ENV_SWITCHES.items() if var in env}
+    changes: dict[str, Any] = {
+        name: env[var].strip().lower() not in ("0", "false", "no", "off", "")
+        for var, name in ENV_SWITCHES.items()
+        if var in env
+    }
     if env.get("RESULTCHECK_MAX_PENDING", "").strip().isdigit():
         changes["max_pending"] = int(env["RESULTCHECK_MAX_PENDING"])
     return dataclasses.replace(settings, **changes)

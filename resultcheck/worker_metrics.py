@@ -22,7 +22,7 @@ from collections.abc import Mapping
 from typing import Any
 
 PORT_VARIABLE = "RESULTCHECK_WORKER_METRICS_PORT"
-_metrics: list[Any] = []   # this process's Metrics, made on first use (after the fork)
+_metrics: list[Any] = []  # this process's Metrics, made on first use (after the fork)
 
 
 def install_from_environment(app: Any, env: Mapping[str, str] = os.environ) -> int | None:
@@ -38,7 +38,7 @@ def install_from_environment(app: Any, env: Mapping[str, str] = os.environ) -> i
     if values.ValueClass is values.MutexValue:
         raise RuntimeError("prometheus_client was imported before the worker metrics were set up")
     registry = CollectorRegistry()
-    multiprocess.MultiProcessCollector(registry)
+    multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
     start_http_server(int(port), registry=registry)
     task_postrun.connect(observe_task, weak=False)
     return int(port)

@@ -53,6 +53,10 @@ def slow_scan(generator: Generator, pages: int = 3) -> bytes:
     from fixtures.scan import encode_pages
 
     text = "Danh sách các hộ gia đình tham gia chương trình nước sạch nông thôn tại thôn Nà Phầy năm 2024"
-    images = [generator.scan(layout_lines([Line(f"{i + 1}. {text}", size=12) for i in range(38)], "dejavu-serif"),
-                             300, noise_sigma=6) for _ in range(pages)]
+    images = [
+        generator.scan(
+            layout_lines([Line(f"{i + 1}. {text}", size=12) for i in range(38)], "dejavu-serif"), 300, noise_sigma=6
+        )
+        for _ in range(pages)
+    ]
     return encode_pages(images, "pdf", 300, quality=75)

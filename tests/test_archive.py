@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from fixtures import containers as C
 from resultcheck.detectors.archive import list_archive
+
+from fixtures import containers as C
 
 INNER = {"ket-qua.pdf": b"%PDF-1.4" + bytes(300), "thu-muc/ghi-chu.txt": "Kết quả".encode()}
 
@@ -13,8 +14,14 @@ def listing(fmt: str, data: bytes, max_members: int = 100, name: str = ""):
 
 
 def test_zip_rar_7z_tar_cab_list_their_members() -> None:
-    for fmt, data in (("zip", C.zip_bytes(INNER)), ("rar", C.rar4_bytes(INNER)), ("rar5", C.rar5_bytes(INNER)),
-                      ("7z", C.seven_zip_bytes(INNER)), ("tar", C.tar_bytes(INNER)), ("cab", C.cab_bytes(INNER))):
+    for fmt, data in (
+        ("zip", C.zip_bytes(INNER)),
+        ("rar", C.rar4_bytes(INNER)),
+        ("rar5", C.rar5_bytes(INNER)),
+        ("7z", C.seven_zip_bytes(INNER)),
+        ("tar", C.tar_bytes(INNER)),
+        ("cab", C.cab_bytes(INNER)),
+    ):
         result = listing(fmt, data)
         assert sorted(result.members) == sorted(INNER), fmt
         assert result.member_count == 2 and not result.encrypted, fmt
@@ -49,8 +56,13 @@ def test_single_stream_compressors_name_their_content() -> None:
 
 
 def test_damaged_directories_do_not_raise() -> None:
-    for fmt, data in (("zip", b"PK\x03\x04" + bytes(40)), ("rar5", b"Rar!\x1a\x07\x01\x00" + bytes(5)),
-                      ("7z", b"7z\xbc\xaf\x27\x1c" + bytes(30)), ("cab", b"MSCF\x00\x00\x00\x00"),
-                      ("xz", b"\xfd7zXZ\x00garbage"), ("tar", bytes(100))):
+    for fmt, data in (
+        ("zip", b"PK\x03\x04" + bytes(40)),
+        ("rar5", b"Rar!\x1a\x07\x01\x00" + bytes(5)),
+        ("7z", b"7z\xbc\xaf\x27\x1c" + bytes(30)),
+        ("cab", b"MSCF\x00\x00\x00\x00"),
+        ("xz", b"\xfd7zXZ\x00garbage"),
+        ("tar", bytes(100)),
+    ):
         result = listing(fmt, data)
         assert result.member_count is None and result.problem, fmt

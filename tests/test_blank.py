@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from resultcheck.detectors.blank import judge_page
 
 from fixtures.layout import Line, Mark, PageLayout, draw_page, layout_lines, pdf_pages
 from fixtures.scan import ScanStyle, encode, encode_pages, scanify
 from resultcheck import Category
-from resultcheck.detectors.blank import judge_page
 
 DPI = 200
 
@@ -44,14 +44,19 @@ def decision_page(generator):
 
 # ------------------------------------------------------------------ hard blanks
 
-@pytest.mark.parametrize("style", [
-    {"paper": 255, "noise_sigma": 0},                                   # pure white
-    {"paper": 246, "noise_sigma": 6, "specks": 3000, "dust": 40},        # specks and dust
-    {"paper": 222, "tint": (1.0, 0.96, 0.88), "noise_sigma": 12},        # grey recycled paper
-    {"paper": 140, "noise_sigma": 8, "gradient": 0.15},                 # dark, under-exposed
-    {"paper": 244, "shadow": "left", "holes": True},                     # edge shadow + punch holes
-    {"paper": 244, "shadow": "bottom", "gradient": 0.1},
-], ids=["white", "specks", "grey", "dark", "shadow-holes", "shadow-bottom"])
+
+@pytest.mark.parametrize(
+    "style",
+    [
+        {"paper": 255, "noise_sigma": 0},  # pure white
+        {"paper": 246, "noise_sigma": 6, "specks": 3000, "dust": 40},  # specks and dust
+        {"paper": 222, "tint": (1.0, 0.96, 0.88), "noise_sigma": 12},  # grey recycled paper
+        {"paper": 140, "noise_sigma": 8, "gradient": 0.15},  # dark, under-exposed
+        {"paper": 244, "shadow": "left", "holes": True},  # edge shadow + punch holes
+        {"paper": 244, "shadow": "bottom", "gradient": 0.1},
+    ],
+    ids=["white", "specks", "grey", "dark", "shadow-holes", "shadow-bottom"],
+)
 def test_hard_blank_scans_are_blank(rules, style) -> None:
     ink = judge(scan(empty(), seed=1, **style), rules)
     assert ink.blank, ink
@@ -84,6 +89,7 @@ def test_ocr_is_never_asked_about_blankness(checker, monkeypatch) -> None:
 
 # ------------------------------------------------------------------ hard non-blanks
 
+
 def test_a_single_short_line_is_not_blank(rules) -> None:
     ink = judge(scan(one_line("Đã nhận đủ hồ sơ.", 140), seed=5), rules)
     assert not ink.blank and ink.code == "CONTENT_INK"
@@ -102,8 +108,11 @@ def test_a_seal_alone_is_not_blank_even_in_grey(rules) -> None:
 
 
 def test_text_on_dark_grey_and_bleeding_paper_is_not_blank(rules, decision_page) -> None:
-    for style in ({"paper": 135, "noise_sigma": 8}, {"paper": 215, "noise_sigma": 12},
-                  {"paper": 245, "bleed": draw_page(decision_page, DPI), "bleed_contrast": 25}):
+    for style in (
+        {"paper": 135, "noise_sigma": 8},
+        {"paper": 215, "noise_sigma": 12},
+        {"paper": 245, "bleed": draw_page(decision_page, DPI), "bleed_contrast": 25},
+    ):
         assert not judge(scan(decision_page, seed=8, **style), rules).blank, style
 
 
@@ -121,11 +130,14 @@ def test_text_layer_page_needs_no_rendering(checker, decision_page) -> None:
 
 # ------------------------------------------------------------------ files: every page or none
 
+
 def test_file_is_blank_only_if_every_page_is(checker, decision_page) -> None:
     trailing = checker.check_file(pdf_pages([decision_page, empty()]), "kq.pdf")
     assert trailing.category is not Category.BLANK and "BLANK_SOME_PAGES" in trailing.codes
-    pages = [scanify(draw_page(empty(), 150), 150, ScanStyle(noise_sigma=5, specks=300), np.random.default_rng(i))
-             for i in range(3)]
+    pages = [
+        scanify(draw_page(empty(), 150), 150, ScanStyle(noise_sigma=5, specks=300), np.random.default_rng(i))
+        for i in range(3)
+    ]
     all_blank = checker.check_file(encode_pages(pages, "tiff", 150), "trang.tiff")
     assert all_blank.category is Category.BLANK and all_blank.pages == 3
     assert all_blank.codes[0] == "BLANK_FILE"

@@ -22,7 +22,7 @@ def gen() -> Generator:
 
 
 def test_text_layer_decision_is_a_result_and_says_why(checker, gen) -> None:
-    spec, page = gen.document("decision")
+    _spec, page = gen.document("decision")
     verdict = checker.check_file(pdf_pages([page]), "qd.pdf")
     assert verdict.category is Category.RESULT and verdict.confidence >= 0.9
     assert verdict.document_type == "quyet_dinh"
@@ -41,7 +41,7 @@ def test_scanned_documents_of_every_kind(checker, gen, kind) -> None:
 
 
 def test_one_stop_receipt_is_a_process_form(checker, gen) -> None:
-    spec, page = gen.document("receipt-slip")
+    _spec, page = gen.document("receipt-slip")
     verdict = checker.check_file(pdf_pages([page]), "phieu.pdf")
     assert verdict.category is Category.INPUT_COMPONENT and verdict.codes[0] == "PROCESS_FORM"
 
@@ -115,12 +115,19 @@ def test_a_scan_whose_text_layer_is_only_a_signature_stamp_is_still_read(checker
     assert "OCR_USED" in verdict.codes and verdict.category is Category.INPUT_COMPONENT
 
 
-@pytest.mark.parametrize("name, category, code", [
-    ("input_component/don-khieu-nai.pdf", Category.INPUT_COMPONENT, "INPUT_EVIDENCE"),  # cites a decision it disputes
-    ("input_component/danh-sach-thanh-vien.pdf", Category.INPUT_COMPONENT, "NO_RESULT_STRUCTURE"),
-    ("result/ly-lich-tu-phap.pdf", Category.RESULT, "RESULT_EVIDENCE"),
-    ("result/giay-phep-kinh-doanh-ruou.pdf", Category.RESULT, "RESULT_EVIDENCE"),  # "có giá trị đến" is no ID card
-])
+@pytest.mark.parametrize(
+    "name, category, code",
+    [
+        (
+            "input_component/don-khieu-nai.pdf",
+            Category.INPUT_COMPONENT,
+            "INPUT_EVIDENCE",
+        ),  # cites a decision it disputes
+        ("input_component/danh-sach-thanh-vien.pdf", Category.INPUT_COMPONENT, "NO_RESULT_STRUCTURE"),
+        ("result/ly-lich-tu-phap.pdf", Category.RESULT, "RESULT_EVIDENCE"),
+        ("result/giay-phep-kinh-doanh-ruou.pdf", Category.RESULT, "RESULT_EVIDENCE"),  # "có giá trị đến" is no ID card
+    ],
+)
 def test_documents_written_apart_from_the_generator(checker, name, category, code) -> None:
     from fixtures import wording
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import pytest
-
-from resultcheck import Config
-from resultcheck.decide import Evidence, Signer, confidence_from_margin, decide, leans_result, settled
 from resultcheck.detectors.drawing import PageLook
 from resultcheck.detectors.keywords import Cue, Hit, KeywordEvidence
 from resultcheck.detectors.language import LanguageEvidence
+
+from resultcheck import Config
+from resultcheck.decide import Evidence, Signer, confidence_from_margin, decide, leans_result, settled
 from resultcheck.models import Category
 
 RULES = Config().rules.section("classify")
@@ -19,21 +19,44 @@ PHOTO = PageLook(0.1, 70.0, 0.6, 1, 0)
 GREY_PHOTO = PageLook(0.5, 0.0, 0.5, 3, 2)
 
 
-def keywords(*, result: float = 0, input: float = 0, process: float = 0, normative: float = 0,
-             private: float = 0, header: bool = False, result_type: float = 0, types: dict[str, str] | None = None
-             ) -> KeywordEvidence:
+def keywords(
+    *,
+    result: float = 0,
+    input: float = 0,
+    process: float = 0,
+    normative: float = 0,
+    private: float = 0,
+    header: bool = False,
+    result_type: float = 0,
+    types: dict[str, str] | None = None,
+) -> KeywordEvidence:
     """Keyword evidence with these side scores (one synthetic cue per side)."""
     hits = []
-    for side, weight in {"result": result, "input": input, "process": process, "normative": normative,
-                         "private": private}.items():
+    for side, weight in {
+        "result": result,
+        "input": input,
+        "process": process,
+        "normative": normative,
+        "private": private,
+    }.items():
         if weight:
             typed = (types or {}).get(side)
-            hits.append(Hit(Cue(f"C_{side}", side, "title" if typed else "any", weight, f"cue {side}",
-                                type=typed), side, "title"))
+            hits.append(
+                Hit(
+                    Cue(f"C_{side}", side, "title" if typed else "any", weight, f"cue {side}", type=typed),
+                    side,
+                    "title",
+                )
+            )
     if result_type:
         hits.append(Hit(Cue("QUYET_DINH", "result", "title", result_type, "tiêu đề", type="quyet_dinh"), "QĐ", "title"))
-    scores = {"result": result + result_type, "input": input, "process": process, "normative": normative,
-              "private": private}
+    scores = {
+        "result": result + result_type,
+        "input": input,
+        "process": process,
+        "normative": normative,
+        "private": private,
+    }
     if header:
         hits.append(Hit(Cue("NATIONAL_MOTTO", "layout", "title", 0.0, "quốc hiệu"), "motto", "title"))
     return KeywordEvidence(tuple(hits), scores)
@@ -41,69 +64,224 @@ def keywords(*, result: float = 0, input: float = 0, process: float = 0, normati
 
 CASES = [
     # (name, evidence, category, summary code, confidence bounds)
-    ("decision with structure", Evidence(keywords(result=6, result_type=4), VIETNAMESE),
-     Category.RESULT, "RESULT_EVIDENCE", (0.95, 0.98)),
+    (
+        "decision with structure",
+        Evidence(keywords(result=6, result_type=4), VIETNAMESE),
+        Category.RESULT,
+        "RESULT_EVIDENCE",
+        (0.95, 0.98),
+    ),
     ("application", Evidence(keywords(input=7), VIETNAMESE), Category.INPUT_COMPONENT, "INPUT_EVIDENCE", (0.95, 0.98)),
-    ("receipt slip is a process form", Evidence(keywords(process=6, result=2), VIETNAMESE),
-     Category.INPUT_COMPONENT, "PROCESS_FORM", (0.7, 0.98)),
-    ("margin exactly confident", Evidence(keywords(result=3 + RULES["thin_evidence"], input=RULES["thin_evidence"])),
-     Category.RESULT, "RESULT_EVIDENCE", (0.89, 0.91)),
-    ("conflict: both sides strong", Evidence(keywords(result=5, input=4)), Category.RESULT, "CONFLICTING_EVIDENCE",
-     (0.5, RULES["cap_conflicting"])),
-    ("conflict needs the weaker side above conflict_min", Evidence(keywords(result=5, input=2.5)),
-     Category.RESULT, "RESULT_EVIDENCE", (0.7, 0.98)),
-    ("tie goes to result but says conflict", Evidence(keywords(result=4, input=4)),
-     Category.RESULT, "CONFLICTING_EVIDENCE", (0.5, 0.5)),
-    ("thin Vietnamese paper keeps its likelier side, low", Evidence(keywords(result=1.5), VIETNAMESE),
-     Category.RESULT, "THIN_EVIDENCE", (0.5, RULES["cap_thin"])),
-    ("motto but no structure leans input", Evidence(keywords(header=True), VIETNAMESE),
-     Category.INPUT_COMPONENT, "NO_RESULT_STRUCTURE", (RULES["cap_thin"], RULES["cap_thin"])),
-    ("decree is normative: other", Evidence(keywords(normative=RULES["normative_sure"], result=6), VIETNAMESE),
-     Category.OTHER, "NORMATIVE_DOCUMENT", (RULES["normative_confidence"], RULES["normative_confidence"])),
-    ("normative QĐ (year in number + promulgation)", Evidence(keywords(normative=4.5, result=5, result_type=4)),
-     Category.OTHER, "NORMATIVE_DOCUMENT", (0.6, 0.7)),
-    ("a year-number alone is not normative", Evidence(keywords(normative=3, result=5, result_type=4)),
-     Category.RESULT, "RESULT_EVIDENCE", (0.9, 0.98)),
-    ("a strong result title outweighs a weak normative cue", Evidence(keywords(normative=4, result=4, result_type=4.5)),
-     Category.RESULT, "RESULT_EVIDENCE", (0.9, 0.98)),
-    ("company notice is other", Evidence(keywords(private=3, result=5, result_type=3)),
-     Category.OTHER, "PRIVATE_ISSUER", (RULES["private_confidence"], RULES["private_confidence"])),
-    ("company contract stays an input", Evidence(keywords(private=3, input=6.5)),
-     Category.INPUT_COMPONENT, "INPUT_EVIDENCE", (0.9, 0.98)),
-    ("photo with no words", Evidence(keywords(), LanguageEvidence(2, 0.0, False), look=PHOTO),
-     Category.OTHER, "PICTURE", (RULES["picture_confidence"], RULES["picture_confidence"])),
-    ("grey photo, less sure", Evidence(keywords(), LanguageEvidence(0, 0.0, False), look=GREY_PHOTO),
-     Category.OTHER, "PICTURE", (RULES["cap_unsure"], RULES["cap_unsure"])),
-    ("drawing on paper is an input", Evidence(keywords(), LanguageEvidence(3, 0.3, False), look=PAPER_DRAWING),
-     Category.INPUT_COMPONENT, "INPUT_EVIDENCE", (0.85, 0.98)),
-    ("a photo's edges are not a drawing", Evidence(keywords(), look=PageLook(0.3, 60.0, 0.5, 9, 9)),
-     Category.OTHER, "PICTURE", (0.8, 0.9)),
-    ("filled areas on white (a dithered photo) are not a drawing",
-     Evidence(keywords(), look=PageLook(0.7, 0.0, 0.6, 4, 4)), Category.OTHER, "NO_DOSSIER_EVIDENCE", (0.5, 0.55)),
-    ("colourful shapes on white are not a drawing",
-     Evidence(keywords(), look=PageLook(0.7, 45.0, 0.5, 4, 4)), Category.OTHER, "NO_DOSSIER_EVIDENCE", (0.5, 0.55)),
-    ("one-way strokes (a barcode) are not a drawing", Evidence(keywords(), look=PageLook(0.9, 0.0, 0.0, 0, 30)),
-     Category.OTHER, "NO_DOSSIER_EVIDENCE", (RULES["cap_thin"], RULES["cap_thin"])),
-    ("English page", Evidence(keywords(), ENGLISH), Category.OTHER, "FOREIGN_DOCUMENT",
-     (RULES["foreign_confidence"], RULES["foreign_confidence"])),
-    ("short English text, less sure", Evidence(keywords(), LanguageEvidence(20, 0.0, False)),
-     Category.OTHER, "FOREIGN_DOCUMENT", (RULES["cap_unsure"], RULES["cap_unsure"])),
-    ("too few foreign words to say", Evidence(keywords(), LanguageEvidence(RULES["foreign_min_words"] - 1, 0.0, False)),
-     Category.OTHER, "NO_DOSSIER_EVIDENCE", (RULES["cap_thin"], RULES["cap_thin"])),
-    ("Vietnamese text with no cue at all", Evidence(keywords(), VIETNAMESE), Category.OTHER, "NO_DOSSIER_EVIDENCE",
-     (RULES["cap_thin"], RULES["cap_thin"])),
-    ("organisation signature supports structure", Evidence(keywords(result=1.5), signers=(Signer("UBND", True),)),
-     Category.RESULT, "RESULT_EVIDENCE", (0.9, 0.98)),
-    ("organisation signature alone is not a result", Evidence(keywords(), signers=(Signer("UBND", True),)),
-     Category.OTHER, "NO_DOSSIER_EVIDENCE", (0.5, RULES["cap_thin"])),
-    ("person signature adds nothing", Evidence(keywords(result=1.5), signers=(Signer("An", False),)),
-     Category.RESULT, "THIN_EVIDENCE", (0.5, RULES["cap_thin"])),
-    ("a seal alone is not a result", Evidence(keywords(), seals=1), Category.OTHER, "NO_DOSSIER_EVIDENCE",
-     (0.5, RULES["cap_thin"])),
-    ("a seal supports structure", Evidence(keywords(result=1.5), seals=1), Category.RESULT, "RESULT_EVIDENCE",
-     (0.8, 0.9)),
-    ("OCR time ran out caps the confidence", Evidence(keywords(result=8, result_type=4), ocr_exhausted=True),
-     Category.RESULT, "RESULT_EVIDENCE", (RULES["ocr_exhausted_cap"], RULES["ocr_exhausted_cap"])),
+    (
+        "receipt slip is a process form",
+        Evidence(keywords(process=6, result=2), VIETNAMESE),
+        Category.INPUT_COMPONENT,
+        "PROCESS_FORM",
+        (0.7, 0.98),
+    ),
+    (
+        "margin exactly confident",
+        Evidence(keywords(result=3 + RULES["thin_evidence"], input=RULES["thin_evidence"])),
+        Category.RESULT,
+        "RESULT_EVIDENCE",
+        (0.89, 0.91),
+    ),
+    (
+        "conflict: both sides strong",
+        Evidence(keywords(result=5, input=4)),
+        Category.RESULT,
+        "CONFLICTING_EVIDENCE",
+        (0.5, RULES["cap_conflicting"]),
+    ),
+    (
+        "conflict needs the weaker side above conflict_min",
+        Evidence(keywords(result=5, input=2.5)),
+        Category.RESULT,
+        "RESULT_EVIDENCE",
+        (0.7, 0.98),
+    ),
+    (
+        "tie goes to result but says conflict",
+        Evidence(keywords(result=4, input=4)),
+        Category.RESULT,
+        "CONFLICTING_EVIDENCE",
+        (0.5, 0.5),
+    ),
+    (
+        "thin Vietnamese paper keeps its likelier side, low",
+        Evidence(keywords(result=1.5), VIETNAMESE),
+        Category.RESULT,
+        "THIN_EVIDENCE",
+        (0.5, RULES["cap_thin"]),
+    ),
+    (
+        "motto but no structure leans input",
+        Evidence(keywords(header=True), VIETNAMESE),
+        Category.INPUT_COMPONENT,
+        "NO_RESULT_STRUCTURE",
+        (RULES["cap_thin"], RULES["cap_thin"]),
+    ),
+    (
+        "decree is normative: other",
+        Evidence(keywords(normative=RULES["normative_sure"], result=6), VIETNAMESE),
+        Category.OTHER,
+        "NORMATIVE_DOCUMENT",
+        (RULES["normative_confidence"], RULES["normative_confidence"]),
+    ),
+    (
+        "normative QĐ (year in number + promulgation)",
+        Evidence(keywords(normative=4.5, result=5, result_type=4)),
+        Category.OTHER,
+        "NORMATIVE_DOCUMENT",
+        (0.6, 0.7),
+    ),
+    (
+        "a year-number alone is not normative",
+        Evidence(keywords(normative=3, result=5, result_type=4)),
+        Category.RESULT,
+        "RESULT_EVIDENCE",
+        (0.9, 0.98),
+    ),
+    (
+        "a strong result title outweighs a weak normative cue",
+        Evidence(keywords(normative=4, result=4, result_type=4.5)),
+        Category.RESULT,
+        "RESULT_EVIDENCE",
+        (0.9, 0.98),
+    ),
+    (
+        "company notice is other",
+        Evidence(keywords(private=3, result=5, result_type=3)),
+        Category.OTHER,
+        "PRIVATE_ISSUER",
+        (RULES["private_confidence"], RULES["private_confidence"]),
+    ),
+    (
+        "company contract stays an input",
+        Evidence(keywords(private=3, input=6.5)),
+        Category.INPUT_COMPONENT,
+        "INPUT_EVIDENCE",
+        (0.9, 0.98),
+    ),
+    (
+        "photo with no words",
+        Evidence(keywords(), LanguageEvidence(2, 0.0, False), look=PHOTO),
+        Category.OTHER,
+        "PICTURE",
+        (RULES["picture_confidence"], RULES["picture_confidence"]),
+    ),
+    (
+        "grey photo, less sure",
+        Evidence(keywords(), LanguageEvidence(0, 0.0, False), look=GREY_PHOTO),
+        Category.OTHER,
+        "PICTURE",
+        (RULES["cap_unsure"], RULES["cap_unsure"]),
+    ),
+    (
+        "drawing on paper is an input",
+        Evidence(keywords(), LanguageEvidence(3, 0.3, False), look=PAPER_DRAWING),
+        Category.INPUT_COMPONENT,
+        "INPUT_EVIDENCE",
+        (0.85, 0.98),
+    ),
+    (
+        "a photo's edges are not a drawing",
+        Evidence(keywords(), look=PageLook(0.3, 60.0, 0.5, 9, 9)),
+        Category.OTHER,
+        "PICTURE",
+        (0.8, 0.9),
+    ),
+    (
+        "filled areas on white (a dithered photo) are not a drawing",
+        Evidence(keywords(), look=PageLook(0.7, 0.0, 0.6, 4, 4)),
+        Category.OTHER,
+        "NO_DOSSIER_EVIDENCE",
+        (0.5, 0.55),
+    ),
+    (
+        "colourful shapes on white are not a drawing",
+        Evidence(keywords(), look=PageLook(0.7, 45.0, 0.5, 4, 4)),
+        Category.OTHER,
+        "NO_DOSSIER_EVIDENCE",
+        (0.5, 0.55),
+    ),
+    (
+        "one-way strokes (a barcode) are not a drawing",
+        Evidence(keywords(), look=PageLook(0.9, 0.0, 0.0, 0, 30)),
+        Category.OTHER,
+        "NO_DOSSIER_EVIDENCE",
+        (RULES["cap_thin"], RULES["cap_thin"]),
+    ),
+    (
+        "English page",
+        Evidence(keywords(), ENGLISH),
+        Category.OTHER,
+        "FOREIGN_DOCUMENT",
+        (RULES["foreign_confidence"], RULES["foreign_confidence"]),
+    ),
+    (
+        "short English text, less sure",
+        Evidence(keywords(), LanguageEvidence(20, 0.0, False)),
+        Category.OTHER,
+        "FOREIGN_DOCUMENT",
+        (RULES["cap_unsure"], RULES["cap_unsure"]),
+    ),
+    (
+        "too few foreign words to say",
+        Evidence(keywords(), LanguageEvidence(RULES["foreign_min_words"] - 1, 0.0, False)),
+        Category.OTHER,
+        "NO_DOSSIER_EVIDENCE",
+        (RULES["cap_thin"], RULES["cap_thin"]),
+    ),
+    (
+        "Vietnamese text with no cue at all",
+        Evidence(keywords(), VIETNAMESE),
+        Category.OTHER,
+        "NO_DOSSIER_EVIDENCE",
+        (RULES["cap_thin"], RULES["cap_thin"]),
+    ),
+    (
+        "organisation signature supports structure",
+        Evidence(keywords(result=1.5), signers=(Signer("UBND", True),)),
+        Category.RESULT,
+        "RESULT_EVIDENCE",
+        (0.9, 0.98),
+    ),
+    (
+        "organisation signature alone is not a result",
+        Evidence(keywords(), signers=(Signer("UBND", True),)),
+        Category.OTHER,
+        "NO_DOSSIER_EVIDENCE",
+        (0.5, RULES["cap_thin"]),
+    ),
+    (
+        "person signature adds nothing",
+        Evidence(keywords(result=1.5), signers=(Signer("An", False),)),
+        Category.RESULT,
+        "THIN_EVIDENCE",
+        (0.5, RULES["cap_thin"]),
+    ),
+    (
+        "a seal alone is not a result",
+        Evidence(keywords(), seals=1),
+        Category.OTHER,
+        "NO_DOSSIER_EVIDENCE",
+        (0.5, RULES["cap_thin"]),
+    ),
+    (
+        "a seal supports structure",
+        Evidence(keywords(result=1.5), seals=1),
+        Category.RESULT,
+        "RESULT_EVIDENCE",
+        (0.8, 0.9),
+    ),
+    (
+        "OCR time ran out caps the confidence",
+        Evidence(keywords(result=8, result_type=4), ocr_exhausted=True),
+        Category.RESULT,
+        "RESULT_EVIDENCE",
+        (RULES["ocr_exhausted_cap"], RULES["ocr_exhausted_cap"]),
+    ),
 ]
 
 
@@ -139,8 +317,9 @@ def test_process_form_document_type_and_labels() -> None:
 
 
 def test_a_later_page_is_a_merged_result_only_where_a_document_starts() -> None:
-    closing = KeywordEvidence((Hit(Cue("NOI_NHAN", "result", "any", 2.0, "nơi nhận"), "Nơi nhận:", "title"),),
-                              {"result": 2.0})
+    closing = KeywordEvidence(
+        (Hit(Cue("NOI_NHAN", "result", "any", 2.0, "nơi nhận"), "Nơi nhận:", "title"),), {"result": 2.0}
+    )
     assert leans_result(Evidence(closing), RULES)
     assert not leans_result(Evidence(closing), RULES, first_page=False)
     assert leans_result(Evidence(keywords(result=2, result_type=4)), RULES, first_page=False)

@@ -33,8 +33,11 @@ def redis_url(tmp_path_factory):
     assert REDIS, "the tests need redis-server (scripts/install-system-deps.sh installs it)"
     port = free_port()
     folder = tmp_path_factory.mktemp("redis")
-    proc = subprocess.Popen([REDIS, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-                             "--dir", str(folder)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [REDIS, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", str(folder)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
@@ -56,13 +59,30 @@ def dossiers(tmp_path_factory) -> Path:
 
 def start_worker(redis_url: str, root: Path, name: str) -> subprocess.Popen:
     env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
-    return subprocess.Popen([str(EXE), "worker", "--broker", redis_url, "--concurrency", "1", "--root", str(root),
-                             "--visibility-timeout", "8", "--name", f"{name}@%h"], env=env, start_new_session=True,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return subprocess.Popen(
+        [
+            str(EXE),
+            "worker",
+            "--broker",
+            redis_url,
+            "--concurrency",
+            "1",
+            "--root",
+            str(root),
+            "--visibility-timeout",
+            "8",
+            "--name",
+            f"{name}@%h",
+        ],
+        env=env,
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
 
 
 def lines(path: Path) -> list[dict]:
-    return [json.loads(l) for l in path.read_text(encoding="utf-8").splitlines() if l.strip()]
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
 def test_two_workers_one_killed_every_dossier_exactly_once(redis_url, dossiers, tmp_path) -> None:
@@ -71,10 +91,23 @@ def test_two_workers_one_killed_every_dossier_exactly_once(redis_url, dossiers, 
     workers = [start_worker(redis_url, dossiers, f"w{i}") for i in (1, 2)]
     out = tmp_path / "distributed.jsonl"
     try:
-        scanner = subprocess.Popen([str(EXE), "scan", str(dossiers / "manifest.jsonl"), "--out", str(out),
-                                    "--broker", redis_url, "--visibility-timeout", "8", "--quiet"],
-                                   env={**os.environ, "OMP_THREAD_LIMIT": "1"}, stdout=subprocess.DEVNULL,
-                                   stderr=subprocess.PIPE)
+        scanner = subprocess.Popen(
+            [
+                str(EXE),
+                "scan",
+                str(dossiers / "manifest.jsonl"),
+                "--out",
+                str(out),
+                "--broker",
+                redis_url,
+                "--visibility-timeout",
+                "8",
+                "--quiet",
+            ],
+            env={**os.environ, "OMP_THREAD_LIMIT": "1"},
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
         deadline = time.monotonic() + 300
         while time.monotonic() < deadline and (not out.exists() or len(out.read_bytes().splitlines()) < 12):
             time.sleep(0.2)
@@ -100,8 +133,9 @@ def test_workers_refuse_paths_outside_their_roots(redis_url, dossiers, tmp_path)
     worker = start_worker(redis_url, elsewhere, "w3")
     try:
         subset = tmp_path / "three.jsonl"
-        subset.write_text("".join((dossiers / "manifest.jsonl").read_text(encoding="utf-8").splitlines(True)[:3]),
-                          encoding="utf-8")
+        subset.write_text(
+            "".join((dossiers / "manifest.jsonl").read_text(encoding="utf-8").splitlines(True)[:3]), encoding="utf-8"
+        )
         shutil.copytree(dossiers / "files", tmp_path / "files")
         out = tmp_path / "refused.jsonl"
         scan(subset, out, broker=redis_url, progress=False, visibility_timeout=8, queue="resultcheck")

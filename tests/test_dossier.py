@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 
 import pytest
+from resultcheck.detectors.duplicate import compare
 
 from fixtures.dossiers import DossierFactory
 from fixtures.layout import pdf_pages
 from resultcheck import Attachment, Category, Dossier, Status
-from resultcheck.detectors.duplicate import compare
 from resultcheck.dossier import fingerprint
 from resultcheck.manifest import load
 
@@ -35,7 +35,9 @@ def test_result_identical_to_an_input_is_an_input(checker, factory, tmp_path) ->
     assert verdict.status is Status.FAIL and verdict.codes[0] == "RESULT_NOT_GENUINE"
     entry = verdict.files[0]
     assert entry.duplicate_of == name and entry.verdict.category is Category.INPUT_COMPONENT
-    assert entry.verdict.reasons[0].code == "DUPLICATE_OF_INPUT" and "trùng từng byte" in entry.verdict.reasons[0].message
+    assert (
+        entry.verdict.reasons[0].code == "DUPLICATE_OF_INPUT" and "trùng từng byte" in entry.verdict.reasons[0].message
+    )
 
 
 @pytest.mark.parametrize("kind", ["land-certificate", "decision", "declaration"])
@@ -51,7 +53,9 @@ def test_rescan_of_an_input_is_caught_whatever_it_looks_like(checker, factory, t
     assert json.loads(verdict.to_json())["files"][0]["duplicate_of"] == name
 
 
-@pytest.mark.parametrize("kind", ["land-certificate", "application", "declaration", "receipt-slip", "birth-certificate"])
+@pytest.mark.parametrize(
+    "kind", ["land-certificate", "application", "declaration", "receipt-slip", "birth-certificate"]
+)
 def test_other_copies_of_the_same_form_never_match(checker, factory, kind) -> None:
     _, first = factory.g.document(kind)
     _, second = factory.g.document(kind)
@@ -62,10 +66,9 @@ def test_other_copies_of_the_same_form_never_match(checker, factory, kind) -> No
 
 
 def test_text_documents_compare_by_words(checker) -> None:
-    from fixtures import containers as C
-
     import random
 
+    from fixtures import containers as C
     from fixtures.texts import DOCUMENTS
 
     words = [line.text for line in DOCUMENTS["decision"](random.Random(8)).lines]
@@ -99,8 +102,14 @@ def test_genuine_result_passes_and_thin_evidence_is_reviewed(checker, factory, t
 
 
 def test_missing_and_refused_files_are_reported(checker) -> None:
-    dossier = Dossier("D7", (), (Attachment("kq", None, "PATH_REFUSED", "../../etc/passwd"),
-                                 Attachment("kq2", None, "FILE_MISSING", "files/none.pdf")))
+    dossier = Dossier(
+        "D7",
+        (),
+        (
+            Attachment("kq", None, "PATH_REFUSED", "../../etc/passwd"),
+            Attachment("kq2", None, "FILE_MISSING", "files/none.pdf"),
+        ),
+    )
     verdict = checker.check_dossier(dossier)
     assert verdict.status is Status.FAIL
     assert [f.verdict.codes for f in verdict.files] == [("PATH_REFUSED",), ("FILE_MISSING",)]

@@ -34,7 +34,7 @@ def isolated():
 
 def peak_mb(checker: Checker) -> float:
     status = Path(f"/proc/{checker._isolated._process.pid}/status").read_text()
-    return int(next(l.split()[1] for l in status.splitlines() if l.startswith("VmHWM:"))) / 1024
+    return int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmHWM:"))) / 1024
 
 
 def judged(checker: Checker, data: bytes, name: str, seconds: float = 60):
@@ -50,11 +50,12 @@ def judged(checker: Checker, data: bytes, name: str, seconds: float = 60):
 
 # ------------------------------------------------------------------ archives
 
+
 def zip_with_declared_sizes(count: int, declared: int) -> bytes:
     data = bytearray(C.zip_bytes({f"f{i}.pdf": b"%PDF-1.4" for i in range(count)}))
     at = 0
     while (at := data.find(b"PK\x01\x02", at)) >= 0:  # central directory entries: uncompressed size at +24
-        data[at + 24:at + 28] = struct.pack("<I", declared)
+        data[at + 24 : at + 28] = struct.pack("<I", declared)
         at += 4
     return bytes(data)
 
@@ -97,6 +98,7 @@ def test_overlapping_zip_entries(isolated) -> None:
 
 # ------------------------------------------------------------------ images
 
+
 def test_decompression_bomb_png_and_tiff(isolated) -> None:
     for fmt in ("PNG", "TIFF"):
         buf = io.BytesIO()
@@ -114,6 +116,7 @@ def test_tiff_with_a_thousand_pages(isolated) -> None:
 
 
 # ------------------------------------------------------------------ PDFs
+
 
 def minimal_pdf(objects: list[bytes], root: int = 1, broken_xref: bool = False) -> bytes:
     out = bytearray(b"%PDF-1.7\n")
@@ -139,24 +142,38 @@ def test_pdf_with_ten_thousand_pages(isolated) -> None:
 
 
 def test_cyclic_and_deep_pdf_object_trees(isolated) -> None:
-    cyclic = minimal_pdf([b"<< /Type /Catalog /Pages 2 0 R >>",
-                          b"<< /Type /Pages /Kids [2 0 R 3 0 R] /Count 2 >>",
-                          b"<< /Type /Pages /Parent 2 0 R /Kids [2 0 R] /Count 1 >>"])
+    cyclic = minimal_pdf(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [2 0 R 3 0 R] /Count 2 >>",
+            b"<< /Type /Pages /Parent 2 0 R /Kids [2 0 R] /Count 1 >>",
+        ]
+    )
     assert judged(isolated, cyclic, "vong.pdf").category in (Category.UNREADABLE, Category.BLANK)
     deep = b"[" * 50_000 + b"]" * 50_000
-    nested = minimal_pdf([b"<< /Type /Catalog /Pages 2 0 R /Deep %s /ByteRange [0 1 2 3] >>" % deep,
-                          b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-                          b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>"])
+    nested = minimal_pdf(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R /Deep %s /ByteRange [0 1 2 3] >>" % deep,
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>",
+        ]
+    )
     assert judged(isolated, nested, "sau.pdf").category in (Category.UNREADABLE, Category.BLANK)
 
 
 def test_broken_xref_is_repaired(isolated) -> None:
-    page = (b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
-            b"/Resources << /Font << /F1 5 0 R >> >> >>")
+    page = (
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>"
+    )
     stream = b"BT /F1 24 Tf 72 700 Td (QUYET DINH cap giay phep xay dung so 125) Tj ET"
-    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>", page,
-               b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream),
-               b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        page,
+        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
     verdict = judged(isolated, minimal_pdf(objects, broken_xref=True), "xref.pdf")
     assert verdict.category is not Category.UNREADABLE and "CONTENT_TEXT_LAYER" in verdict.codes
     # read through repair: said so, and never confident (a person looks)
@@ -165,28 +182,40 @@ def test_broken_xref_is_repaired(isolated) -> None:
 
 
 def test_a_page_tree_other_readers_see_as_empty_is_damaged(isolated) -> None:
-    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-               b"<< /Type /Page /MediaBox [0 0 595 842] >>"]  # no /Parent, odd but readable
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /MediaBox [0 0 595 842] >>",
+    ]  # no /Parent, odd but readable
     assert "PDF_DAMAGED" not in judged(isolated, minimal_pdf(objects), "ok.pdf").codes
-    lying = minimal_pdf([b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [] /Count 3 >>",
-                         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>"])
+    lying = minimal_pdf(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [] /Count 3 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>",
+        ]
+    )
     verdict = judged(isolated, lying, "lying.pdf")
-    assert verdict.category is Category.UNREADABLE or (
-        "PDF_DAMAGED" in verdict.codes and verdict.confidence < 0.7), verdict.codes
+    assert verdict.category is Category.UNREADABLE or ("PDF_DAMAGED" in verdict.codes and verdict.confidence < 0.7), (
+        verdict.codes
+    )
 
 
 def test_javascript_and_launch_actions_are_never_run(isolated, tmp_path) -> None:
     marker = tmp_path / "launched"
-    objects = [b"<< /Type /Catalog /Pages 2 0 R /OpenAction 4 0 R /AA << /WC 5 0 R >> >>",
-               b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>",
-               b"<< /S /JavaScript /JS (app.alert('x'); this.exportDataObject({cName: 'a'});) >>",
-               b"<< /S /Launch /F (/usr/bin/touch) /Win << /F (cmd.exe) /P (" + str(marker).encode() + b") >> >>"]
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R /OpenAction 4 0 R /AA << /WC 5 0 R >> >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>",
+        b"<< /S /JavaScript /JS (app.alert('x'); this.exportDataObject({cName: 'a'});) >>",
+        b"<< /S /Launch /F (/usr/bin/touch) /Win << /F (cmd.exe) /P (" + str(marker).encode() + b") >> >>",
+    ]
     verdict = judged(isolated, minimal_pdf(objects), "js.pdf")
     assert verdict.category is Category.BLANK and not marker.exists()
 
 
 # ------------------------------------------------------------------ names
+
 
 def test_odd_unicode_file_names_through_the_cli(tmp_path) -> None:
     names = ["kết quả\u202egnp.pdf", "quye\u0301t-đi\u0323nh.pdf", "📄 hồ sơ.pdf", "tab\tand newline.pdf", "-kq.pdf"]
@@ -196,8 +225,12 @@ def test_odd_unicode_file_names_through_the_cli(tmp_path) -> None:
         path.write_bytes(b"")
         paths.append(str(path))
     exe = Path(sys.executable).with_name("resultcheck")
-    done = subprocess.run([str(exe), "check", "--json", "--", *paths], capture_output=True, timeout=120,
-                          env={**os.environ, "OMP_THREAD_LIMIT": "1"})
+    done = subprocess.run(
+        [str(exe), "check", "--json", "--", *paths],
+        capture_output=True,
+        timeout=120,
+        env={**os.environ, "OMP_THREAD_LIMIT": "1"},
+    )
     assert done.returncode == 0, done.stderr
     lines = done.stdout.decode("utf-8").splitlines()
     assert len(lines) == len(names) and all('"blank"' in line for line in lines)

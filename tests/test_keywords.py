@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from resultcheck.detectors.keywords import Lexicon, Zones, find_cues, fold, zones_from_lines
 
 
@@ -72,9 +71,16 @@ def test_issuers_lead_the_page(lexicon) -> None:
     assert "STATE_ISSUER" not in cues(lexicon, ["Kính gửi: Ủy ban nhân dân xã Quảng Khê"])
     assert "COMPANY_ISSUER" in cues(lexicon, ["CÔNG TY TNHH AN PHÁT"])
     # the company named further down a certificate is not its issuer
-    assert "COMPANY_ISSUER" not in cues(lexicon, ["SỞ KẾ HOẠCH VÀ ĐẦU TƯ", "PHÒNG ĐĂNG KÝ KINH DOANH",
-                                                  "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
-                                                  "CÔNG TY CỔ PHẦN AN PHÁT"])
+    assert "COMPANY_ISSUER" not in cues(
+        lexicon,
+        [
+            "SỞ KẾ HOẠCH VÀ ĐẦU TƯ",
+            "PHÒNG ĐĂNG KÝ KINH DOANH",
+            "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+            "Độc lập - Tự do - Hạnh phúc",
+            "CÔNG TY CỔ PHẦN AN PHÁT",
+        ],
+    )
 
 
 def test_processing_documents_and_certificate_pages(lexicon) -> None:
@@ -106,8 +112,11 @@ def test_scores_title_cues_of_one_side_do_not_add_up(lexicon) -> None:
 
 def test_a_bad_lexicon_is_refused(tmp_path) -> None:
     bad = tmp_path / "lex.toml"
-    bad.write_text('version = "x"\ncues = [{ id = "A", side = "maybe", zone = "any", weight = 1.0, label = "a" }]\n'
-                   "[match]\n[decide]\n", encoding="utf-8")
+    bad.write_text(
+        'version = "x"\ncues = [{ id = "A", side = "maybe", zone = "any", weight = 1.0, label = "a" }]\n'
+        "[match]\n[decide]\n",
+        encoding="utf-8",
+    )
     with pytest.raises(ValueError):
         Lexicon.load(bad)
 

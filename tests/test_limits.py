@@ -38,8 +38,10 @@ def limited(**limits) -> Checker:
 
 
 def test_limit_ocr_seconds_per_page(gen) -> None:
-    page = layout_lines([Line("Căn cứ Nghị định số 30/2020/NĐ-CP ngày 05 tháng 3 năm 2020 của Chính phủ; " * 3)
-                         for _ in range(45)], "dejavu-serif")
+    page = layout_lines(
+        [Line("Căn cứ Nghị định số 30/2020/NĐ-CP ngày 05 tháng 3 năm 2020 của Chính phủ; " * 3) for _ in range(45)],
+        "dejavu-serif",
+    )
     data = encode(gen.scan(page, 300, noise_sigma=20), "png", 300, gray=True)
     verdict = limited(ocr_seconds_per_page=1).check_file(data, "day.png")
     assert "LIMIT_OCR_PAGE_TIME" in verdict.codes and verdict.confidence <= 0.6
@@ -86,13 +88,22 @@ def test_a_crashing_parser_kills_only_that_attempt(slow_scan) -> None:
 
 
 def test_limit_memory(gen) -> None:
-    from PIL import Image
     import io
+
+    from PIL import Image
 
     probe = Checker(Config())
     probe.check_file(b"", "warm")
-    baseline = int(next(l.split()[1] for l in Path(f"/proc/{probe._isolated._process.pid}/status").read_text()
-                        .splitlines() if l.startswith("VmSize:"))) * 1024
+    baseline = (
+        int(
+            next(
+                line.split()[1]
+                for line in Path(f"/proc/{probe._isolated._process.pid}/status").read_text().splitlines()
+                if line.startswith("VmSize:")
+            )
+        )
+        * 1024
+    )
     probe.close()
     buf = io.BytesIO()
     Image.new("L", (12000, 12000), 255).save(buf, "PNG")  # 144 MP: ~0.6 GB once decoded to RGB

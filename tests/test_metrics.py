@@ -10,8 +10,11 @@ from resultcheck.metrics import Metrics
 
 def samples(metrics: Metrics) -> dict[tuple[str, tuple], float]:
     body, _ = metrics.exposition()
-    return {(s.name, tuple(sorted(s.labels.items()))): s.value
-            for family in text_string_to_metric_families(body.decode()) for s in family.samples}
+    return {
+        (s.name, tuple(sorted(s.labels.items()))): s.value
+        for family in text_string_to_metric_families(body.decode())
+        for s in family.samples
+    }
 
 
 def file(category: str, *reasons) -> dict:
@@ -21,12 +24,22 @@ def file(category: str, *reasons) -> dict:
 def test_counts_come_from_the_verdicts() -> None:
     metrics = Metrics()
     metrics.observe_file(file("result", reason("OCR_USED", "ocr", page=1, words=120, seconds=2.5)))
-    metrics.observe_dossier({"status": "fail", "reasons": [], "files": [
-        file("blank", reason("OCR_USED", "ocr", page=1, words=3, seconds=1.25), reason("LIMIT_PAGES", "pdf",
-                                                                                        limit=20, count=31)),
-        file("unreadable", reason("PARSER_CRASHED", "isolation", detail="SIGSEGV")),
-        file("unreadable", reason("LIMIT_FILE_TIME", "isolation", limit=60)),
-        file("other")]})
+    metrics.observe_dossier(
+        {
+            "status": "fail",
+            "reasons": [],
+            "files": [
+                file(
+                    "blank",
+                    reason("OCR_USED", "ocr", page=1, words=3, seconds=1.25),
+                    reason("LIMIT_PAGES", "pdf", limit=20, count=31),
+                ),
+                file("unreadable", reason("PARSER_CRASHED", "isolation", detail="SIGSEGV")),
+                file("unreadable", reason("LIMIT_FILE_TIME", "isolation", limit=60)),
+                file("other"),
+            ],
+        }
+    )
     got = samples(metrics)
     assert got[("resultcheck_files_total", (("category", "result"),))] == 1
     assert got[("resultcheck_files_total", (("category", "unreadable"),))] == 2
@@ -64,12 +77,14 @@ def test_worker_processes_add_up_on_one_port(tmp_path) -> None:
 
     from tests.test_service import free_port
 
-    env = {**os.environ, "RESULTCHECK_WORKER_METRICS_PORT": str(free_port()),
-           "PROMETHEUS_MULTIPROC_DIR": str(tmp_path)}
+    env = {**os.environ, "RESULTCHECK_WORKER_METRICS_PORT": str(free_port()), "PROMETHEUS_MULTIPROC_DIR": str(tmp_path)}
     done = subprocess.run([sys.executable, "-c", WORKER_SCRIPT], capture_output=True, text=True, timeout=60, env=env)
     assert done.returncode == 0, done.stderr[-2000:]
-    got = {(s.name, tuple(sorted(s.labels.items()))): s.value
-           for family in text_string_to_metric_families(done.stdout) for s in family.samples}
+    got = {
+        (s.name, tuple(sorted(s.labels.items()))): s.value
+        for family in text_string_to_metric_families(done.stdout)
+        for s in family.samples
+    }
     assert got[("resultcheck_files_total", (("category", "archive"),))] == 2  # one per pool process
     assert got[("resultcheck_dossiers_total", (("status", "fail"),))] == 2
     assert got[("resultcheck_limits_total", (("code", "LIMIT_ARCHIVE_MEMBERS"),))] == 2

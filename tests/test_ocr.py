@@ -4,19 +4,24 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from resultcheck.detectors import ocr
 
 from fixtures.layout import Line, PageLayout, draw_page, layout_lines
 from fixtures.scan import ScanStyle, encode, scanify
 from resultcheck import Category, Checker, Config
-from resultcheck.detectors import ocr
 
 pytestmark = pytest.mark.slow
 
 
 def title_page() -> PageLayout:
-    return layout_lines([Line("QUYẾT ĐỊNH", "center", 16, 1), Line("Về việc cấp giấy phép xây dựng", "center", 14),
-                         Line("Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015;", size=13)],
-                        "liberation-serif")
+    return layout_lines(
+        [
+            Line("QUYẾT ĐỊNH", "center", 16, 1),
+            Line("Về việc cấp giấy phép xây dựng", "center", 14),
+            Line("Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015;", size=13),
+        ],
+        "liberation-serif",
+    )
 
 
 def gray(page: PageLayout, dpi: int = 200) -> np.ndarray:
@@ -32,16 +37,23 @@ def test_recognises_vietnamese_with_diacritics() -> None:
 
 
 def test_finds_the_rotation_of_a_sideways_page() -> None:
-    page = layout_lines([Line("Ủy ban nhân dân huyện thông báo kết quả giải quyết hồ sơ cho công dân. " * 3, size=13)
-                         for _ in range(12)], "dejavu-serif")
+    page = layout_lines(
+        [
+            Line("Ủy ban nhân dân huyện thông báo kết quả giải quyết hồ sơ cho công dân. " * 3, size=13)
+            for _ in range(12)
+        ],
+        "dejavu-serif",
+    )
     upright = gray(page, 150)
     assert ocr.rotation_needed(ocr.rotate(upright, 270), timeout=30) == 90
     assert ocr.rotation_needed(upright, timeout=30) == 0
 
 
 def test_ocr_is_bounded_in_time() -> None:
-    page = layout_lines([Line("Căn cứ Nghị định số 30/2020/NĐ-CP ngày 05 tháng 3 năm 2020 của Chính phủ; " * 2)
-                         for _ in range(40)], "dejavu-serif")
+    page = layout_lines(
+        [Line("Căn cứ Nghị định số 30/2020/NĐ-CP ngày 05 tháng 3 năm 2020 của Chính phủ; " * 2) for _ in range(40)],
+        "dejavu-serif",
+    )
     big = np.tile(gray(page, 300), (2, 2))
     result = ocr.recognise(big, lang="vie", timeout=1)
     assert result.timed_out and result.lines == ()

@@ -25,10 +25,33 @@ def test_schemathesis_finds_nothing(tmp_path) -> None:
     srv = Server(tmp_path, "--checkers", "1", "--max-upload-mb", "2", "--request-seconds", "10", keys="khoa-thu")
     try:
         done = subprocess.run(
-            [str(SCHEMATHESIS), "run", srv.url + "/openapi.json", "--checks", "all", "--max-examples", "25",
-             "--workers", "1", "--seed", "1616", "--generation-database", "none", "--request-timeout", "60",
-             "--header", "X-API-Key: khoa-thu", "--no-color", "--report-dir", str(tmp_path / "report")],
-            capture_output=True, text=True, timeout=600, cwd=tmp_path)
+            [
+                str(SCHEMATHESIS),
+                "run",
+                srv.url + "/openapi.json",
+                "--checks",
+                "all",
+                "--max-examples",
+                "25",
+                "--workers",
+                "1",
+                "--seed",
+                "1616",
+                "--generation-database",
+                "none",
+                "--request-timeout",
+                "60",
+                "--header",
+                "X-API-Key: khoa-thu",
+                "--no-color",
+                "--report-dir",
+                str(tmp_path / "report"),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=600,
+            cwd=tmp_path,
+        )
     finally:
         srv.stop()
     assert done.returncode == 0, done.stdout[-6000:] + done.stderr[-2000:]

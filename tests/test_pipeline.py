@@ -55,8 +55,11 @@ def test_misuse_raises_but_bad_files_do_not(checker, tmp_path) -> None:
     with pytest.raises(InputError):
         checker.check_file(12345)  # type: ignore[arg-type]
     for junk in (b"%PDF-", b"\x00" * 10, b"PK\x03\x04", b"\xff\xd8\xff" + b"\x00" * 50, b"II*\x00" + b"\xff" * 40):
-        assert checker.check_file(junk, "junk").category in (Category.UNREADABLE, Category.UNSUPPORTED,
-                                                               Category.ARCHIVE)
+        assert checker.check_file(junk, "junk").category in (
+            Category.UNREADABLE,
+            Category.UNSUPPORTED,
+            Category.ARCHIVE,
+        )
 
 
 def test_limit_file_size_fires() -> None:
@@ -81,8 +84,9 @@ def test_limit_archive_members_fires() -> None:
 
 
 def test_limit_pixels_fires() -> None:
-    from PIL import Image
     import io
+
+    from PIL import Image
 
     buf = io.BytesIO()
     Image.new("L", (4000, 4000), 255).save(buf, "PNG")

@@ -7,13 +7,24 @@ import time
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from resultcheck.detectors.filetype import Kind, sniff
 
 from resultcheck import Category
-from resultcheck.detectors.filetype import Kind, sniff
 from tests.conftest import SAMPLES, load_manifest
 
-PREFIXES = [b"", b"%PDF-1.7\n", b"PK\x03\x04", b"Rar!\x1a\x07\x01\x00", b"7z\xbc\xaf\x27\x1c", b"\x1f\x8b",
-            b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"II*\x00", b"MSCF\x00\x00\x00\x00", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"]
+PREFIXES = [
+    b"",
+    b"%PDF-1.7\n",
+    b"PK\x03\x04",
+    b"Rar!\x1a\x07\x01\x00",
+    b"7z\xbc\xaf\x27\x1c",
+    b"\x1f\x8b",
+    b"\xff\xd8\xff",
+    b"\x89PNG\r\n\x1a\n",
+    b"II*\x00",
+    b"MSCF\x00\x00\x00\x00",
+    b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",
+]
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -36,8 +47,12 @@ SMALL_SAMPLES = [r["path"] for r in load_manifest(SAMPLES) if (SAMPLES / r["path
 
 
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(name=st.sampled_from(SMALL_SAMPLES), seed=st.integers(0, 2**32 - 1), flips=st.integers(1, 40),
-       cut=st.floats(0.05, 1.0))
+@given(
+    name=st.sampled_from(SMALL_SAMPLES),
+    seed=st.integers(0, 2**32 - 1),
+    flips=st.integers(1, 40),
+    cut=st.floats(0.05, 1.0),
+)
 def test_mutated_samples_always_get_a_verdict(checker, name: str, seed: int, flips: int, cut: float) -> None:
     data = bytearray((SAMPLES / name).read_bytes())
     rng = random.Random(seed)

@@ -40,7 +40,7 @@ def synthetic_photo(seed: int = 3) -> np.ndarray:
 def test_a_photo_is_other_not_a_drawing_and_not_blank(checker) -> None:
     verdict = checker.check_file(jpeg(synthetic_photo()), "anh-chup.jpg")
     assert verdict.category is Category.OTHER and verdict.reasons[0].code == "PICTURE"
-    assert verdict.document_type == "hinh_anh"
+    assert verdict.document_type == "hinh_anh" and "CONTENT_PICTURE" in verdict.codes  # never blank
 
 
 def test_an_icon_is_too_small_to_be_a_page(checker) -> None:
@@ -53,29 +53,51 @@ def test_an_icon_is_too_small_to_be_a_page(checker) -> None:
 def test_an_english_page_is_foreign_other(checker) -> None:
     lines = ["QUARTERLY REPORT OF THE LIBRARY COMMITTEE"] + [
         "The committee met on the third Tuesday of each month to review acquisitions, opening hours and "
-        "the budget for the coming year."] * 8
+        "the budget for the coming year."
+    ] * 8
     verdict = checker.check_file(text_pdf(lines), "report.pdf")
     assert (verdict.category, verdict.codes[0]) == (Category.OTHER, "FOREIGN_DOCUMENT")
     assert verdict.confidence >= 0.7
 
 
 def test_a_decree_is_a_normative_text_not_a_result(checker) -> None:
-    lines = ["CHÍNH PHỦ", "Số: 15/2020/NĐ-CP", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
-             "NGHỊ ĐỊNH", "Quy định xử phạt vi phạm hành chính trong lĩnh vực bưu chính",
-             "Căn cứ Luật Tổ chức Chính phủ ngày 19 tháng 6 năm 2015;", "Chính phủ ban hành Nghị định quy định xử phạt.",
-             "Điều 1. Phạm vi điều chỉnh", "Nghị định này có hiệu lực thi hành kể từ ngày 15 tháng 4 năm 2020.",
-             "Nơi nhận:", "- Ban Bí thư Trung ương Đảng;", "- VPCP: BTCN, Công báo;", "- Lưu: VT, KGVX.",
-             "TM. CHÍNH PHỦ", "THỦ TƯỚNG"]
+    lines = [
+        "CHÍNH PHỦ",
+        "Số: 15/2020/NĐ-CP",
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "Độc lập - Tự do - Hạnh phúc",
+        "NGHỊ ĐỊNH",
+        "Quy định xử phạt vi phạm hành chính trong lĩnh vực bưu chính",
+        "Căn cứ Luật Tổ chức Chính phủ ngày 19 tháng 6 năm 2015;",
+        "Chính phủ ban hành Nghị định quy định xử phạt.",
+        "Điều 1. Phạm vi điều chỉnh",
+        "Nghị định này có hiệu lực thi hành kể từ ngày 15 tháng 4 năm 2020.",
+        "Nơi nhận:",
+        "- Ban Bí thư Trung ương Đảng;",
+        "- VPCP: BTCN, Công báo;",
+        "- Lưu: VT, KGVX.",
+        "TM. CHÍNH PHỦ",
+        "THỦ TƯỚNG",
+    ]
     verdict = checker.check_file(text_pdf(lines), "nghi-dinh.pdf")
     assert (verdict.category, verdict.codes[0]) == (Category.OTHER, "NORMATIVE_DOCUMENT")
     assert verdict.confidence >= 0.9
 
 
 def test_a_company_notice_in_official_layout_is_not_a_result(checker) -> None:
-    lines = ["CÔNG TY CỔ PHẦN XÂY DỰNG AN PHÁT", "Số: 25/TB-AP", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
-             "Độc lập - Tự do - Hạnh phúc", "THÔNG BÁO", "Về việc nghỉ lễ Quốc khánh năm 2025",
-             "Công ty thông báo lịch nghỉ lễ đến toàn thể cán bộ, nhân viên như sau.",
-             "Nơi nhận:", "- Các phòng ban;", "- Lưu: VT.", "GIÁM ĐỐC"]
+    lines = [
+        "CÔNG TY CỔ PHẦN XÂY DỰNG AN PHÁT",
+        "Số: 25/TB-AP",
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "Độc lập - Tự do - Hạnh phúc",
+        "THÔNG BÁO",
+        "Về việc nghỉ lễ Quốc khánh năm 2025",
+        "Công ty thông báo lịch nghỉ lễ đến toàn thể cán bộ, nhân viên như sau.",
+        "Nơi nhận:",
+        "- Các phòng ban;",
+        "- Lưu: VT.",
+        "GIÁM ĐỐC",
+    ]
     verdict = checker.check_file(text_pdf(lines), "thong-bao-cong-ty.pdf")
     assert (verdict.category, verdict.codes[0]) == (Category.OTHER, "PRIVATE_ISSUER")
 
@@ -92,12 +114,15 @@ def test_a_doc_with_an_embedded_ooxml_package_is_never_an_archive(checker) -> No
     assert verdict.category is not Category.ARCHIVE and verdict.mime == "application/msword"
 
 
-@pytest.mark.parametrize(("data", "name", "code"), [
-    (b"MZ" + bytes(3000) + C.rar5_bytes({"kq.pdf": b"x"}), "ho-so.exe", "ARCHIVE_SFX"),
-    (b"MZ" + bytes(3000) + C.zip_bytes({"kq.pdf": b"x"}), "ho-so.exe", "ARCHIVE_SFX"),
-    (np.random.default_rng(1).bytes(8000), "ho-so.7z.002", "ARCHIVE_VOLUME"),  # compressed data: no signature
-    (np.random.default_rng(2).bytes(8000), "ho-so.part2.rar", "ARCHIVE_VOLUME"),
-])
+@pytest.mark.parametrize(
+    ("data", "name", "code"),
+    [
+        (b"MZ" + bytes(3000) + C.rar5_bytes({"kq.pdf": b"x"}), "ho-so.exe", "ARCHIVE_SFX"),
+        (b"MZ" + bytes(3000) + C.zip_bytes({"kq.pdf": b"x"}), "ho-so.exe", "ARCHIVE_SFX"),
+        (np.random.default_rng(1).bytes(8000), "ho-so.7z.002", "ARCHIVE_VOLUME"),  # compressed data: no signature
+        (np.random.default_rng(2).bytes(8000), "ho-so.part2.rar", "ARCHIVE_VOLUME"),
+    ],
+)
 def test_self_extracting_and_split_archives(checker, data: bytes, name: str, code: str) -> None:
     verdict = checker.check_file(data, name)
     assert verdict.category is Category.ARCHIVE and code in verdict.codes, verdict.codes

@@ -20,27 +20,58 @@ FAIL, PASS, REVIEW = (0xC0, 0x39, 0x2B), (0x2E, 0x8B, 0x57), (0xD6, 0x8F, 0x00)
 CODE = {"pass": "RESULT_FOUND", "fail": "RESULT_NOT_GENUINE", "review": "NEEDS_REVIEW"}
 
 
-def verdict(i: int, status: str, agency: str, field: str, category: str = "blank", when: str | None = None,
-            **extra) -> dict:
-    files = [] if status == "pass" and i % 2 else [{
-        "role": "result", "name": f"kq-{i}", "path": f"files/{i}/kq.pdf", "category": category, "confidence": 0.93,
-        "reasons": [{"code": "BLANK_FILE", "detector": "blank", "message": "Tất cả 1 trang đều trắng"},
-                    {"code": "OCR_USED", "detector": "ocr", "message": "Trang 1: nhận dạng chữ"}],
-        "duplicate_of": "Đơn đề nghị" if category == "input_component" else None}]
-    return {"dossier_id": f"000.00.12.H33-250101-{i:04d}", "status": status, "summary": f"Tóm tắt <{status}>",
-            "reasons": [{"code": CODE[status], "detector": "dossier", "message": "…"}], "agency": agency,
-            "field": field, "files": files, "completed_at": when,
-            "versions": {"resultcheck": "0.1.0", "rules": "r", "lexicon": "l"}, **extra}
+def verdict(
+    i: int, status: str, agency: str, field: str, category: str = "blank", when: str | None = None, **extra
+) -> dict:
+    files = (
+        []
+        if status == "pass" and i % 2
+        else [
+            {
+                "role": "result",
+                "name": f"kq-{i}",
+                "path": f"files/{i}/kq.pdf",
+                "category": category,
+                "confidence": 0.93,
+                "reasons": [
+                    {"code": "BLANK_FILE", "detector": "blank", "message": "Tất cả 1 trang đều trắng"},
+                    {"code": "OCR_USED", "detector": "ocr", "message": "Trang 1: nhận dạng chữ"},
+                ],
+                "duplicate_of": "Đơn đề nghị" if category == "input_component" else None,
+            }
+        ]
+    )
+    return {
+        "dossier_id": f"000.00.12.H33-250101-{i:04d}",
+        "status": status,
+        "summary": f"Tóm tắt <{status}>",
+        "reasons": [{"code": CODE[status], "detector": "dossier", "message": "…"}],
+        "agency": agency,
+        "field": field,
+        "files": files,
+        "completed_at": when,
+        "versions": {"resultcheck": "0.1.0", "rules": "r", "lexicon": "l"},
+        **extra,
+    }
 
 
 @pytest.fixture
 def verdicts(tmp_path) -> Path:
-    rows = ([verdict(i, "pass", "UBND huyện Ba Bể", "Hộ tịch", when=f"2025-0{1 + i % 4}-10") for i in range(6)]
-            + [verdict(10 + i, "fail", "UBND huyện Chợ Mới", "Đất đai", c, when="2025-05-02T09:30:00+07:00")
-               for i, c in enumerate(["blank", "archive", "input_component", "other"])]
-            + [verdict(20, "review", "UBND huyện Ba Bể", "Xây dựng", "result")]
-            + [{**verdict(30, "fail", "UBND huyện Chợ Mới", "Đất đai", when="2025-07-01"), "files": [],
-                "reasons": [{"code": "NO_RESULT_ATTACHED", "detector": "dossier", "message": "…"}]}])
+    rows = (
+        [verdict(i, "pass", "UBND huyện Ba Bể", "Hộ tịch", when=f"2025-0{1 + i % 4}-10") for i in range(6)]
+        + [
+            verdict(10 + i, "fail", "UBND huyện Chợ Mới", "Đất đai", c, when="2025-05-02T09:30:00+07:00")
+            for i, c in enumerate(["blank", "archive", "input_component", "other"])
+        ]
+        + [verdict(20, "review", "UBND huyện Ba Bể", "Xây dựng", "result")]
+        + [
+            {
+                **verdict(30, "fail", "UBND huyện Chợ Mới", "Đất đai", when="2025-07-01"),
+                "files": [],
+                "reasons": [{"code": "NO_RESULT_ATTACHED", "detector": "dossier", "message": "…"}],
+            }
+        ]
+    )
     # dossier 10 listed twice: first as a pass, the later fail line wins
     first = verdict(10, "pass", "UBND huyện Chợ Mới", "Đất đai", "result")
     lines = [json.dumps(r, ensure_ascii=False) for r in [first, *rows]]
@@ -66,8 +97,9 @@ def test_periods_and_defects() -> None:
     assert period(None) == period("") == period("31/12/2025") == period("2025-13-01") == (None, None)
     fail = verdict(1, "fail", "a", "b", "input_component")
     assert defects(fail) == ("input_component",)
-    assert defects({**fail, "files": [*fail["files"], {**fail["files"][0], "duplicate_of": None, "category": "other"}]}) \
-        == ("input_component", "other")
+    assert defects(
+        {**fail, "files": [*fail["files"], {**fail["files"][0], "duplicate_of": None, "category": "other"}]}
+    ) == ("input_component", "other")
     assert defects({**fail, "files": []}) == ("no_result",)
     assert defects(verdict(2, "review", "a", "b", "blank")) == ()
 
@@ -124,13 +156,15 @@ def test_report_is_self_contained(verdicts, tmp_path) -> None:
     assert "Tóm tắt &lt;fail&gt;" in text  # user text is escaped
     assert (tmp_path / "files" / "10" / "kq.pdf").as_uri() in text  # a local file is a link
     assert "<code>files/11/kq.pdf</code>" in text  # a missing one is shown, not linked
-    reasons = text[text.index('<table id="reasons">'):]
-    reasons = reasons[:reasons.index("</table>")]
+    reasons = text[text.index('<table id="reasons">') :]
+    reasons = reasons[: reasons.index("</table>")]
     # bars in the colour of what they count: the review dossier's reason amber, failing files red
-    assert re.search(r"Hồ sơ: Chưa đủ chắc chắn</td><td class=n>1</td><td><div class=\"bar\"><span class=\"review\"",
-                     reasons)
-    assert re.search(r"Tệp kết quả: Tệp trắng</td><td class=n>1</td><td><div class=\"bar\"><span class=\"fail\"",
-                     reasons)
+    assert re.search(
+        r"Hồ sơ: Chưa đủ chắc chắn</td><td class=n>1</td><td><div class=\"bar\"><span class=\"review\"", reasons
+    )
+    assert re.search(
+        r"Tệp kết quả: Tệp trắng</td><td class=n>1</td><td><div class=\"bar\"><span class=\"fail\"", reasons
+    )
     assert re.search(r'<li class="fail"><b>Kết quả</b> “kq-11”', text)  # a failing file, in the fail colour
     assert text.count('data-id="000.00.12.H33-250101-0010"') == 1 and "xuất hiện 2 lần" in text
 
@@ -142,12 +176,23 @@ def test_breakdowns_count_failing_dossiers_by_defect(verdicts, tmp_path) -> None
 
     def row(label: str) -> str:
         start = text.index(f">{label}</a></td>")
-        return text[start:text.index("</tr>", start)]
+        return text[start : text.index("</tr>", start)]
 
     cells = re.findall(r'<td class="n">([^<]*)(?:<small>([^<]*)</small>)?</td>', row("UBND huyện Chợ Mới"))
     # dossiers, pass, review, fail (rate), then blank, archive, input component, other, unreadable, unsupported, none
-    assert cells == [("5", ""), ("0", ""), ("0", ""), ("5", "100,0 %"), ("1", "20,0 %"), ("1", "20,0 %"),
-                     ("1", "20,0 %"), ("1", "20,0 %"), ("·", ""), ("·", ""), ("1", "20,0 %")]
+    assert cells == [
+        ("5", ""),
+        ("0", ""),
+        ("0", ""),
+        ("5", "100,0 %"),
+        ("1", "20,0 %"),
+        ("1", "20,0 %"),
+        ("1", "20,0 %"),
+        ("1", "20,0 %"),
+        ("·", ""),
+        ("·", ""),
+        ("1", "20,0 %"),
+    ]
     assert re.findall(r'<td class="n">(\d+)', row("Quý 2/2025"))[:4] == ["5", "1", "0", "4"]
     assert row("(không rõ ngày)")  # the review dossier has no date
     assert text.index(">Quý 1/2025<") < text.index(">Quý 2/2025<") < text.index(">Quý 3/2025<")
@@ -156,17 +201,28 @@ def test_breakdowns_count_failing_dossiers_by_defect(verdicts, tmp_path) -> None
 def chromium(tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
     assert CHROMIUM, "the tests need Chromium (scripts/install-system-deps.sh --test installs it)"
     profile = tempfile.mkdtemp(dir=tmp_path)
-    flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-             "--disable-background-networking", "--disable-component-update", "--disable-sync",
-             f"--user-data-dir={profile}"]
+    flags = [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        f"--user-data-dir={profile}",
+    ]
     done = subprocess.run([CHROMIUM, *flags, *args], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]
     return done
 
 
 def visible_rows(dom: str) -> list[str]:
-    return [m.group(2) for m in re.finditer(r'<tr class="(\w+)"([^>]*)>', dom)
-            if "data-id=" in m.group(2) and "hidden" not in m.group(2)]
+    return [
+        m.group(2)
+        for m in re.finditer(r'<tr class="(\w+)"([^>]*)>', dom)
+        if "data-id=" in m.group(2) and "hidden" not in m.group(2)
+    ]
 
 
 @pytest.fixture
@@ -181,7 +237,7 @@ def test_report_renders_and_filters_in_headless_chromium(page, tmp_path) -> None
     assert "Báo cáo kiểm tra tệp kết quả" in html and "Tổng số hồ sơ" in html
     assert '<div id="filters">' in html and len(visible_rows(html)) == 12  # the script ran, nothing filtered yet
     # worst unit first: Chợ Mới (5 of 5 failed) before Ba Bể
-    by_unit = html[html.index("Theo đơn vị"):]
+    by_unit = html[html.index("Theo đơn vị") :]
     assert by_unit.index("UBND huyện Chợ Mới") < by_unit.index("UBND huyện Ba Bể")
     assert "Quý 2/2025" in html and "Tháng 07/2025" in html and "Tài liệu khác" in html
 
@@ -194,8 +250,12 @@ def test_report_renders_and_filters_in_headless_chromium(page, tmp_path) -> None
     dom = chromium(tmp_path, "--dump-dom", page.as_uri() + "#defect=other").stdout
     assert [re.search(r'data-id="([^"]+)"', r).group(1)[-4:] for r in visible_rows(dom)] == ["0013"]
     dom = chromium(tmp_path, "--dump-dom", page.as_uri() + "#q=250101-001").stdout
-    assert [re.search(r'data-id="([^"]+)"', r).group(1)[-4:] for r in visible_rows(dom)] == ["0010", "0011", "0012",
-                                                                                             "0013"]
+    assert [re.search(r'data-id="([^"]+)"', r).group(1)[-4:] for r in visible_rows(dom)] == [
+        "0010",
+        "0011",
+        "0012",
+        "0013",
+    ]
 
 
 def test_report_reads_without_javascript(page, tmp_path) -> None:
@@ -217,8 +277,13 @@ def colours(png: Path) -> set[tuple[int, int, int]]:
 
 def test_report_screenshot_shows_the_table_filter_and_charts(page, tmp_path) -> None:
     shot = tmp_path / "report.png"
-    chromium(tmp_path, "--window-size=1400,2600", "--hide-scrollbars", f"--screenshot={shot}",
-             page.as_uri() + "#status=review")
+    chromium(
+        tmp_path,
+        "--window-size=1400,2600",
+        "--hide-scrollbars",
+        f"--screenshot={shot}",
+        page.as_uri() + "#status=review",
+    )
     seen = colours(shot)
     assert {FAIL, PASS, REVIEW} <= seen  # the status bars are drawn in the three status colours
     assert (0xFD, 0xF3, 0xDC) in seen  # the review row's status cell is tinted ...

@@ -48,9 +48,14 @@ def test_scan_writes_every_dossier_once_with_csv_and_store(dossiers, tmp_path) -
     rows = lines(out)
     ids = [r["dossier_id"] for r in rows]
     assert len(ids) == len(set(ids)) == summary.done == 26
-    labels = {json.loads(l)["dossier_id"]: json.loads(l) for l in dossiers.read_text(encoding="utf-8").splitlines()}
-    wrong = [(r["dossier_id"], labels[r["dossier_id"]]["case"], r["status"]) for r in rows
-             if r["status"] != labels[r["dossier_id"]]["expected_status"]]
+    labels = {
+        json.loads(line)["dossier_id"]: json.loads(line) for line in dossiers.read_text(encoding="utf-8").splitlines()
+    }
+    wrong = [
+        (r["dossier_id"], labels[r["dossier_id"]]["case"], r["status"])
+        for r in rows
+        if r["status"] != labels[r["dossier_id"]]["expected_status"]
+    ]
     assert not wrong
     csv_text = out.with_suffix(".csv").read_text(encoding="utf-8-sig")
     assert csv_text.splitlines()[0].startswith("dossier_id,status,summary") and len(csv_text.splitlines()) == 27
@@ -101,14 +106,19 @@ def test_killed_again_and_again_at_random_moments_the_outputs_stay_valid(dossier
     cmd = [str(EXE), "scan", str(dossiers), "--out", str(out), "--workers", "2", "--quiet"]
     env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
     for attempt in range(4):
-        proc = subprocess.Popen(cmd + (["--resume"] if attempt else []), env=env, start_new_session=True,
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        proc = subprocess.Popen(
+            cmd + (["--resume"] if attempt else []),
+            env=env,
+            start_new_session=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         time.sleep(rng.uniform(1.0, 4.0))
         os.killpg(proc.pid, signal.SIGKILL)
         proc.wait()
         if out.exists():  # whatever the moment, every complete line is a valid verdict
-            complete = [l for l in out.read_bytes().splitlines(keepends=True) if l.endswith(b"\n")]
-            assert all(json.loads(l)["dossier_id"] for l in complete)
+            complete = [line for line in out.read_bytes().splitlines(keepends=True) if line.endswith(b"\n")]
+            assert all(json.loads(line)["dossier_id"] for line in complete)
         db = sqlite3.connect(out.with_suffix(".sqlite"))
         assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         db.close()
@@ -125,11 +135,17 @@ def lines_tolerant(path: Path) -> list[str]:
 
 def test_cli_scan_and_report_on_the_bundled_sample_dossiers(tmp_path) -> None:
     out = tmp_path / "demo.jsonl"
-    done = subprocess.run([str(EXE), "scan", str(SAMPLE_DOSSIERS / "manifest.jsonl"), "--out", str(out), "--quiet"],
-                          capture_output=True, text=True, timeout=600)
+    done = subprocess.run(
+        [str(EXE), "scan", str(SAMPLE_DOSSIERS / "manifest.jsonl"), "--out", str(out), "--quiet"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert done.returncode == 0, done.stderr
-    labels = {json.loads(l)["dossier_id"]: json.loads(l)["expected_status"]
-              for l in (SAMPLE_DOSSIERS / "manifest.jsonl").read_text(encoding="utf-8").splitlines()}
+    labels = {
+        json.loads(line)["dossier_id"]: json.loads(line)["expected_status"]
+        for line in (SAMPLE_DOSSIERS / "manifest.jsonl").read_text(encoding="utf-8").splitlines()
+    }
     assert {r["dossier_id"]: r["status"] for r in lines(out)} == labels
     table = subprocess.run([str(EXE), "report", str(out)], capture_output=True, text=True, timeout=60)
     assert table.returncode == 0 and "MÃ HỒ SƠ" in table.stdout and "fail" in table.stdout

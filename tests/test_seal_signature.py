@@ -7,11 +7,11 @@ import io
 
 import numpy as np
 import pytest
+from resultcheck.detectors.seal import find_seals
+from resultcheck.detectors.signature import find_signatures
 
 from fixtures.layout import Line, Mark, PageLayout, draw_page, layout_lines, pdf_pages
 from resultcheck import Category
-from resultcheck.detectors.seal import find_seals
-from resultcheck.detectors.signature import find_signatures
 
 DPI = 100
 
@@ -55,17 +55,26 @@ def _signed(common_name: str, organisation: str | None, lines: list[str], folder
     if organisation:
         attributes.append(x509.NameAttribute(NameOID.ORGANIZATION_NAME, organisation))
     name = x509.Name(attributes)
-    now = datetime.datetime.now(datetime.timezone.utc)
-    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
-            .serial_number(1).not_valid_before(now).not_valid_after(now + datetime.timedelta(days=30))
-            .sign(key, hashes.SHA256()))
-    (folder / "key.pem").write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                                       serialization.NoEncryption()))
+    now = datetime.datetime.now(datetime.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(1)
+        .not_valid_before(now)
+        .not_valid_after(now + datetime.timedelta(days=30))
+        .sign(key, hashes.SHA256())
+    )
+    (folder / "key.pem").write_bytes(
+        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    )
     (folder / "cert.pem").write_bytes(cert.public_bytes(serialization.Encoding.PEM))
     pdf = pdf_pages([layout_lines([Line(text, size=12) for text in lines], "dejavu-serif")])
     signer = signers.SimpleSigner.load(str(folder / "key.pem"), str(folder / "cert.pem"))
-    out = signers.sign_pdf(IncrementalPdfFileWriter(io.BytesIO(pdf)),
-                           signers.PdfSignatureMetadata(field_name="Signature1"), signer=signer)
+    out = signers.sign_pdf(
+        IncrementalPdfFileWriter(io.BytesIO(pdf)), signers.PdfSignatureMetadata(field_name="Signature1"), signer=signer
+    )
     return out.getvalue()
 
 
@@ -104,8 +113,17 @@ def test_a_signature_alone_never_makes_a_result(checker, signed_pdf: bytes, tmp_
 
 
 def test_a_foreign_form_signed_by_a_person_is_not_a_result(checker, tmp_path) -> None:
-    data = _signed("John Smith", None, ["APPLICATION FOR A LIBRARY CARD", "Name of applicant: ____________",
-                                        "Address: ________________", "I declare that the information above is true.",
-                                        "Signature of the applicant and the date of this application form."], tmp_path)
+    data = _signed(
+        "John Smith",
+        None,
+        [
+            "APPLICATION FOR A LIBRARY CARD",
+            "Name of applicant: ____________",
+            "Address: ________________",
+            "I declare that the information above is true.",
+            "Signature of the applicant and the date of this application form.",
+        ],
+        tmp_path,
+    )
     verdict = checker.check_file(data, "signed-form.pdf")
     assert "DIGITAL_SIGNATURE" in verdict.codes and verdict.category is Category.OTHER

@@ -36,8 +36,13 @@ class Server:
         self.port = free_port()
         self.tmp = tmp
         env = {**os.environ, "OMP_THREAD_LIMIT": "1", "TMPDIR": str(tmp), "RESULTCHECK_API_KEYS": keys, **(env or {})}
-        self.proc = subprocess.Popen([str(EXE), "serve", "--port", str(self.port), *args], env=env,
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+        self.proc = subprocess.Popen(
+            [str(EXE), "serve", "--port", str(self.port), *args],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            start_new_session=True,
+        )
         self.url = f"http://127.0.0.1:{self.port}"
         deadline = time.monotonic() + 90
         while time.monotonic() < deadline:
@@ -81,11 +86,17 @@ def test_health_version_and_openapi(server) -> None:
     assert {"resultcheck", "rules", "lexicon", "tesseract", "libmagic"} <= set(version)
     spec = httpx.get(server.url + "/openapi.json").json()
     assert spec["components"]["securitySchemes"]["ApiKey"] == {
-        "type": "apiKey", "in": "header", "name": "X-API-Key", "description": "one of the keys in RESULTCHECK_API_KEYS"}
+        "type": "apiKey",
+        "in": "header",
+        "name": "X-API-Key",
+        "description": "one of the keys in RESULTCHECK_API_KEYS",
+    }
     schemas = spec["components"]["schemas"]
     assert {"FileVerdict", "DossierVerdict", "Error"} <= set(schemas) and schemas["FileVerdict"]["examples"]
-    for path, body_field, model in (("/v1/files:check", "file", "FileVerdict"),
-                                    ("/v1/dossiers:check", "metadata", "DossierVerdict")):
+    for path, body_field, model in (
+        ("/v1/files:check", "file", "FileVerdict"),
+        ("/v1/dossiers:check", "metadata", "DossierVerdict"),
+    ):
         post = spec["paths"][path]["post"]
         form = post["requestBody"]["content"]["multipart/form-data"]["schema"]
         assert form["required"] == [body_field] and post["security"] == [{"ApiKey": []}]
@@ -142,8 +153,9 @@ def test_bad_metadata_is_422(server) -> None:
 
 
 def test_oversize_upload_is_413(server) -> None:
-    answer = httpx.post(server.url + "/v1/files:check", files={"file": ("big.pdf", b"%PDF-1.4" + bytes(9 * 1024**2))},
-                        timeout=30)
+    answer = httpx.post(
+        server.url + "/v1/files:check", files={"file": ("big.pdf", b"%PDF-1.4" + bytes(9 * 1024**2))}, timeout=30
+    )
     assert answer.status_code == 413 and answer.json()["error"]["code"] == "UPLOAD_TOO_LARGE"
     assert "byte" in answer.json()["error"]["message"]
 
@@ -151,8 +163,10 @@ def test_oversize_upload_is_413(server) -> None:
 def test_chunked_oversize_upload_is_413_json(server) -> None:
     """No Content-Length: the limit is enforced while the body streams in, and the answer is still JSON."""
     boundary = "resultcheck-test"
-    head = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"big.bin\"\r\n"
-            "Content-Type: application/octet-stream\r\n\r\n").encode()
+    head = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="big.bin"\r\n'
+        "Content-Type: application/octet-stream\r\n\r\n"
+    ).encode()
 
     def body():
         yield head
@@ -160,8 +174,12 @@ def test_chunked_oversize_upload_is_413_json(server) -> None:
             yield bytes(1024**2)
         yield f"\r\n--{boundary}--\r\n".encode()
 
-    answer = httpx.post(server.url + "/v1/files:check", content=body(), timeout=60,
-                        headers={"Content-Type": f"multipart/form-data; boundary={boundary}"})
+    answer = httpx.post(
+        server.url + "/v1/files:check",
+        content=body(),
+        timeout=60,
+        headers={"Content-Type": f"multipart/form-data; boundary={boundary}"},
+    )
     assert answer.status_code == 413 and answer.json()["error"]["code"] == "UPLOAD_TOO_LARGE"
     assert httpx.get(server.url + "/healthz").status_code == 200
 
@@ -173,19 +191,25 @@ def test_metrics(server, gen) -> None:
     answer = httpx.get(server.url + "/metrics")
     assert answer.status_code == 200 and answer.headers["content-type"].startswith("text/plain")
     text = answer.text
-    assert re.search(r'resultcheck_http_requests_total\{endpoint="/v1/files:check",method="POST",status="200"\} [1-9]',
-                     text)
+    assert re.search(
+        r'resultcheck_http_requests_total\{endpoint="/v1/files:check",method="POST",status="200"\} [1-9]', text
+    )
     assert 'resultcheck_http_requests_total{endpoint="unmatched",method="GET",status="404"}' in text
-    assert re.search(r'resultcheck_http_request_seconds_bucket\{endpoint="/v1/files:check",le="\+Inf",method="POST"\} '
-                     r'[1-9]', text)
+    assert re.search(
+        r'resultcheck_http_request_seconds_bucket\{endpoint="/v1/files:check",le="\+Inf",method="POST"\} '
+        r"[1-9]",
+        text,
+    )
     assert re.search(r'resultcheck_files_total\{category="result"\} [1-9]', text)
     assert "resultcheck_ocr_seconds_total" in text and "resultcheck_parser_restarts_total" in text
 
 
 def test_slow_requests_time_out_into_a_verdict_and_do_not_stall_health(server, slow_scan) -> None:
     with concurrent.futures.ThreadPoolExecutor(4) as pool:
-        slow = [pool.submit(httpx.post, server.url + "/v1/files:check", files={"file": ("cham.pdf", slow_scan)},
-                            timeout=60) for _ in range(4)]
+        slow = [
+            pool.submit(httpx.post, server.url + "/v1/files:check", files={"file": ("cham.pdf", slow_scan)}, timeout=60)
+            for _ in range(4)
+        ]
         time.sleep(0.5)
         started = time.monotonic()
         assert httpx.get(server.url + "/healthz", timeout=5).status_code == 200
@@ -209,10 +233,15 @@ def test_api_key_is_required_when_configured(tmp_path, gen) -> None:
         assert httpx.get(srv.url + "/metrics", headers={"X-API-Key": "other"}).status_code == 200
         pdf = pdf_pages([gen.document("decision")[1]])
         refused = httpx.post(srv.url + "/v1/files:check", files={"file": ("a.pdf", pdf)}, timeout=30)
-        wrong = httpx.post(srv.url + "/v1/files:check", files={"file": ("a.pdf", pdf)},
-                           headers={"X-API-Key": "sai"}, timeout=30)
-        right = httpx.post(srv.url + "/v1/files:check", files={"file": ("a.pdf", pdf)},
-                           headers={"X-API-Key": "khoa-bi-mat"}, timeout=60)
+        wrong = httpx.post(
+            srv.url + "/v1/files:check", files={"file": ("a.pdf", pdf)}, headers={"X-API-Key": "sai"}, timeout=30
+        )
+        right = httpx.post(
+            srv.url + "/v1/files:check",
+            files={"file": ("a.pdf", pdf)},
+            headers={"X-API-Key": "khoa-bi-mat"},
+            timeout=60,
+        )
         assert refused.status_code == wrong.status_code == 401 and right.status_code == 200
         assert refused.json()["error"]["code"] == "UNAUTHORIZED"
     finally:
@@ -228,19 +257,33 @@ def test_deployment_switches_docs_off_metrics_public_and_busy_503(tmp_path, slow
             assert answer.status_code == 404 and answer.json()["error"]["code"] == "NOT_FOUND"
         assert httpx.get(srv.url + "/metrics").status_code == 200  # no key needed
         with concurrent.futures.ThreadPoolExecutor(1) as pool:
-            slow = pool.submit(httpx.post, srv.url + "/v1/files:check", files={"file": ("cham.pdf", slow_scan)},
-                               headers={"X-API-Key": "k"}, timeout=60)
+            slow = pool.submit(
+                httpx.post,
+                srv.url + "/v1/files:check",
+                files={"file": ("cham.pdf", slow_scan)},
+                headers={"X-API-Key": "k"},
+                timeout=60,
+            )
             time.sleep(1.0)
             busy = httpx.post(srv.url + "/v1/files:check", files={"file": ("a.txt", b"x")}, headers={"X-API-Key": "k"})
             assert slow.result().status_code == 200
         assert busy.status_code == 503 and busy.json()["error"]["code"] == "BUSY" and busy.headers["retry-after"]
-        assert httpx.post(srv.url + "/v1/files:check", files={"file": ("a.txt", b"x")},
-                          headers={"X-API-Key": "k"}, timeout=30).status_code == 200  # free again
+        assert (
+            httpx.post(
+                srv.url + "/v1/files:check", files={"file": ("a.txt", b"x")}, headers={"X-API-Key": "k"}, timeout=30
+            ).status_code
+            == 200
+        )  # free again
     finally:
         srv.stop()
 
 
 def test_serving_off_loopback_without_keys_is_refused() -> None:
-    done = subprocess.run([str(EXE), "serve", "--host", "0.0.0.0", "--port", str(free_port())],
-                          capture_output=True, text=True, timeout=60, env={**os.environ, "RESULTCHECK_API_KEYS": ""})
+    done = subprocess.run(
+        [str(EXE), "serve", "--host", "0.0.0.0", "--port", str(free_port())],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "RESULTCHECK_API_KEYS": ""},
+    )
     assert done.returncode == 2 and "API keys" in done.stderr

@@ -1,0 +1,48 @@
+"""Every parse of a user's file, the inputs' fingerprints included, runs in the bounded child;
+and the README's first example works as a plain script, without a __main__ guard."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from fixtures.dossiers import DossierFactory
+from resultcheck import Attachment, Checker, Config, Dossier, Status
+from tests.conftest import SAMPLES
+
+pytestmark = pytest.mark.slow
+
+
+def test_readme_example_runs_as_a_script(tmp_path) -> None:
+    kq = tmp_path / "kq.pdf"
+    kq.write_bytes((SAMPLES / "result" / "decision-sample-text_pdf.pdf").read_bytes())
+    script = tmp_path / "x.py"
+    script.write_text("import resultcheck\nprint(resultcheck.check_file('kq.pdf'))\n", encoding="utf-8")
+    proc = subprocess.run([sys.executable, str(script)], cwd=tmp_path, capture_output=True, text=True, timeout=180)
+    assert proc.returncode == 0, proc.stderr
+    assert "category=<Category.RESULT" in proc.stdout and proc.stdout.count("FileVerdict(") == 1
+    assert "Traceback" not in proc.stderr
+
+
+def test_input_fingerprints_are_parsed_in_the_child(tmp_path, monkeypatch) -> None:
+    factory = DossierFactory(seed=606)
+    _, page = factory.g.document("decision")
+    name, data = factory.scan_of(page, "input", dpi=300)
+    rescan_name, rescan = factory.rescan_of(page, "ket-qua")
+    (tmp_path / name).write_bytes(data)
+    (tmp_path / rescan_name).write_bytes(rescan)
+    dossier = Dossier("D2", (Attachment(name, tmp_path / name),), (Attachment(rescan_name, tmp_path / rescan_name),))
+
+    def parsed_here(*args, **kwargs):
+        raise AssertionError("a user's file was parsed in the caller's process")
+
+    monkeypatch.setattr("resultcheck.dossier.open_document", parsed_here)
+    monkeypatch.setattr("resultcheck.dossier.fingerprint", parsed_here)
+    checker = Checker(Config())
+    try:
+        verdict = checker.check_dossier(dossier)
+    finally:
+        checker.close()
+    assert verdict.status is Status.FAIL and verdict.files[0].duplicate_of == name
