@@ -100,6 +100,15 @@ class Classifier:
     ) -> tuple[Any, ocr.OcrResult] | None:
         """The title zone read at the scale its text needs (measured text height), from a
         reduced render; None when the page is landscape or its text too small to read so."""
+        if "quick_title" not in page.memo:  # the same read serves the skip test and the page's reading
+            page.memo["quick_title"] = self._read_quick_title(page, budget)
+        title: ocr.OcrResult | None = page.memo["quick_title"]
+        if title is None:
+            return None
+        title_lines = tuple(line.text for line in title.lines)
+        return find_cues(Zones(title_lines, (), title_lines + extra_lines), self.lexicon), title
+
+    def _read_quick_title(self, page: Page, budget: OcrBudget) -> ocr.OcrResult | None:
         rules, limits = self.rules, self.config.limits
         dpi = rules["ocr_fast_dpi"]
         if dpi >= rules["ocr_dpi"]:
@@ -118,10 +127,7 @@ class Classifier:
         title = ocr.recognise(
             band, lang=self.config.ocr_language, timeout=max(1.0, min(limits.ocr_seconds_per_page, budget.left()))
         )
-        if title.timed_out:
-            return None
-        title_lines = tuple(line.text for line in title.lines)
-        return find_cues(Zones(title_lines, (), title_lines + extra_lines), self.lexicon), title
+        return None if title.timed_out else title
 
     def _read_page(self, page: Page, budget: OcrBudget, signers: tuple[decide.Signer, ...]) -> PageReading:
         rules = self.rules

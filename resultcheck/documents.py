@@ -17,6 +17,7 @@ import zipfile
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 from xml.etree import ElementTree
 
 import cv2
@@ -55,6 +56,7 @@ class Page:
     _render: Callable[[float], np.ndarray] | None = None
     _text_band: Callable[[float, float], str] | None = None
     _cache: dict[float, np.ndarray] = field(default_factory=dict)
+    memo: dict[str, Any] = field(default_factory=dict)  # what one stage read and a later one reuses
 
     def rgb(self, dpi: float) -> np.ndarray:
         """The page as an RGB uint8 array at about `dpi` (cached; pixels bounded by the limits)."""
@@ -75,8 +77,9 @@ class Page:
         return self._text_band(top, bottom) if self._text_band else None
 
     def forget_pixels(self) -> None:
-        """Drop cached renders (a 300 dpi A4 page is ~26 MB)."""
+        """Drop cached renders (a 300 dpi A4 page is ~26 MB) and what was read from them."""
         self._cache.clear()
+        self.memo.clear()
 
     def px_per_mm(self, image: np.ndarray) -> float:
         return image.shape[0] / self.height_mm
