@@ -124,10 +124,18 @@ class _Tesseract:
     @classmethod
     def load(cls) -> Any:
         if cls.lib is None:
-            name = ctypes.util.find_library("tesseract")
-            if name is None:
-                raise OSError("libtesseract not found")
-            lib = ctypes.CDLL(name)
+            lib = None
+            for name in ("libtesseract.so.5", "libtesseract.5.dylib"):  # without find_library's subprocesses
+                try:
+                    lib = ctypes.CDLL(name)
+                    break
+                except OSError:
+                    continue
+            if lib is None:
+                name = ctypes.util.find_library("tesseract")
+                if name is None:
+                    raise OSError("libtesseract not found")
+                lib = ctypes.CDLL(name)
             p, i, s = ctypes.c_void_p, ctypes.c_int, ctypes.c_char_p
             for fn, res, args in (
                 ("TessVersion", s, []),
