@@ -72,6 +72,11 @@ class Lexicon:
             else resources.files("resultcheck").joinpath("rules/lexicon.toml").read_bytes()
         )
         data = tomllib.loads(raw.decode("utf-8"))
+        return cls.from_data(data, str(data["version"]))
+
+    @classmethod
+    def from_data(cls, data: dict[str, Any], version: str) -> Lexicon:
+        """The lexicon from a parsed lexicon.toml; ValueError or KeyError when it is malformed."""
         cues = []
         for c in data["cues"]:
             if c["side"] not in SIDES or c["zone"] not in ZONES:
@@ -90,7 +95,7 @@ class Lexicon:
                     regex=re.compile(c["regex"]) if "regex" in c else None,
                 )
             )
-        return cls(str(data["version"]), tuple(cues), data["match"])
+        return cls(version, tuple(cues), data["match"])
 
 
 @dataclass(frozen=True, slots=True)

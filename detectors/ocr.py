@@ -132,10 +132,10 @@ class _Tesseract:
                 except OSError:
                     continue
             if lib is None:
-                name = ctypes.util.find_library("tesseract")
-                if name is None:
+                found = ctypes.util.find_library("tesseract")
+                if found is None:
                     raise OSError("libtesseract not found")
-                lib = ctypes.CDLL(name)
+                lib = ctypes.CDLL(found)
             p, i, s = ctypes.c_void_p, ctypes.c_int, ctypes.c_char_p
             for fn, res, args in (
                 ("TessVersion", s, []),

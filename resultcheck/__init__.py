@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("resultcheck")
-except PackageNotFoundError:  # running from a source tree that was never installed
-    __version__ = "0.0.0+source"
-
-from .config import Config, Limits, Rules
+from ._version import __version__
+from .checker import Checker, FileChecker, check_dossier, check_file
+from .config import Config, Rules
 from .dossier import Attachment, Dossier, DossierVerdict, Status
 from .errors import ConfigError, InputError, MissingDependencyError, ResultcheckError
+from .limits import Limits
 from .models import Category, FileVerdict, Reason
-from .pipeline import Checker, check_dossier, check_file
 
 __all__ = [
     "Attachment",
@@ -23,6 +18,7 @@ __all__ = [
     "ConfigError",
     "Dossier",
     "DossierVerdict",
+    "FileChecker",
     "FileVerdict",
     "InputError",
     "Limits",

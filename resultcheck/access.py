@@ -99,3 +99,16 @@ def probe(path: str | Path) -> BaseException | None:
     if not stat.S_ISREG(st.st_mode):
         raise InputError(f"không phải là tệp / not a file: {display_name(path)}")
     return None
+
+
+def admit(source: object, name: str | None, versions: dict[str, str]) -> FileVerdict | None:
+    """None when `source` may be checked; the `unreadable` verdict of a path the OS will not let us read.
+
+    Raises InputError for a source that is neither a path nor bytes, or names a folder or a device,
+    and MissingFileError (an InputError) for a path with nothing there: the caller's mistakes.
+    """
+    if not isinstance(source, (str, Path, bytes, bytearray, memoryview)):
+        raise InputError(f"expected a path or bytes, got {type(source).__name__}")
+    if isinstance(source, (str, Path)) and (problem := probe(source)) is not None:
+        return unreadable_file(name or str(source), problem, versions)
+    return None

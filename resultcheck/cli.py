@@ -12,11 +12,11 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from . import __version__
-from .config import Config, Rules
+from ._version import __version__
+from .checker import Checker
+from .config import Config
 from .errors import ConfigError, InputError, ResultcheckError, ScanInterrupted, UnavailableError, bilingual
 from .models import FileVerdict
-from .pipeline import Checker
 
 # Exit codes (README "Exit codes"): 0 all done; 1 done, but some inputs had problems (missing
 # files, skipped manifest or report lines); 2 usage or configuration error, nothing done; 3 a
@@ -55,7 +55,14 @@ def build_parser() -> argparse.ArgumentParser:
         description=("Kiểm tra tệp kết quả giải quyết TTHC: trắng, tệp nén, thành phần hồ sơ hay kết quả thật."),
     )
     parser.add_argument("--version", action="version", version=f"resultcheck {__version__}")
-    parser.add_argument("--rules", help="rules TOML file (default: the built-in, versioned rules)")
+    parser.add_argument(
+        "--rules",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="a rules, lexicon or procedures TOML file replacing the built-in one (told by its content; "
+        "may be given once per kind). A rules file names only the values it changes.",
+    )
     parser.add_argument("-v", "--verbose", action="count", default=0, help="log more (repeatable)")
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -166,7 +173,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _command(args: argparse.Namespace) -> int:
-    config = Config(rules=_rules(args.rules), ocr=not getattr(args, "no_ocr", False))
+    config = Config.from_files(args.rules, ocr=not getattr(args, "no_ocr", False))
     if args.command == "scan":
         return _scan(args, config)
     if args.command == "serve":
@@ -191,20 +198,9 @@ def _command(args: argparse.Namespace) -> int:
     return _check(args, Checker(config))
 
 
-def _rules(path: str | None) -> Rules:
-    if path is not None and not os.path.isfile(path):
-        raise ConfigError(bilingual(f"không tìm thấy tệp quy tắc {path}", f"no such rules file: {path}"))
-    try:
-        return Rules.load(path)
-    except OSError as exc:
-        raise ConfigError(
-            bilingual(f"không đọc được tệp quy tắc {path}", f"cannot read rules file {path}") + f" ({exc.strerror})"
-        ) from None
-
-
 def _report(args: argparse.Namespace) -> int:
     """Checks what can be said before reading (the report itself counts and skips invalid lines)."""
-    from .report import write_outputs
+    from .report_files import write_outputs
 
     for target in (args.html, args.xlsx):
         if target is not None:

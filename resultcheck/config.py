@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+import os
+import re
 import tomllib
 from dataclasses import dataclass, field, replace
 from importlib import resources
@@ -9,41 +12,97 @@ from pathlib import Path
 from typing import Any
 
 from .detectors.keywords import Lexicon
-from .errors import ConfigError
+from .errors import ConfigError, bilingual
+from .limits import Limits
 from .procedures import Profiles
 
+KINDS = {"rules": "rules.toml", "lexicon": "lexicon.toml", "procedures": "procedures.toml"}
 
-@dataclass(frozen=True, slots=True)
-class Limits:
-    """Bounds on the work done for one file. Exceeding one yields a verdict, never a hang.
 
-    Documented in README "Security and limits".
+def load_toml(kind: str, path: str | Path | None = None) -> tuple[dict[str, Any], str]:
+    """One of the versioned rule files, parsed, and the version to stamp into verdicts.
+
+    The built-in file's version is its declared `version`. A deployment's own file also gets
+    the first 8 hex digits of its SHA-256, so that editing it without bumping `version` still
+    changes the stamp, and no cached verdict made under other rules is reused.
     """
+    if path is None:
+        raw = resources.files("resultcheck").joinpath(f"rules/{KINDS[kind]}").read_bytes()
+        source = f"built-in {kind}"
+    else:
+        if not os.path.isfile(path):
+            raise ConfigError(bilingual(f"không tìm thấy tệp quy tắc {path}", f"no such {kind} file: {path}"))
+        try:
+            raw = Path(path).read_bytes()
+        except OSError as exc:
+            raise ConfigError(
+                bilingual(f"không đọc được tệp quy tắc {path}", f"cannot read {kind} file {path}")
+                + f" ({exc.strerror})"
+            ) from None
+        source = str(path)
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{source}: not valid TOML: {exc}") from exc
+    if not isinstance(data.get("version"), str) or not data["version"]:
+        raise ConfigError(f"{source}: no 'version' key (a string, e.g. \"2026.11.1-province\")")
+    version = data["version"] if path is None else f"{data['version']}+{hashlib.sha256(raw).hexdigest()[:8]}"
+    return data, version
 
-    max_file_bytes: int = 200 * 1024 * 1024  # larger files are not read at all
-    max_pages: int = 50  # pages examined per file (the rest are skipped)
-    max_page_megapixels: float = 40.0  # rendered or decoded page size (Pillow bomb guard; A4 at 600 dpi is 35)
-    max_archive_members: int = 2000  # member names listed from an archive
-    max_archive_declared_bytes: int = 4 * 1024**3  # declared uncompressed total: above it, a zip bomb is named
-    max_sniff_decompress_bytes: int = 64 * 1024  # peek into gz/bz2/xz/zstd streams, never more
-    ocr_seconds_per_page: float = 30.0
-    ocr_seconds_per_file: float = 120.0
-    seconds_per_file: float = 180.0  # wall clock for one file, enforced by the isolated parser process
-    max_memory_bytes: int = 2 * 1024**3  # address space (not RSS) of the isolated parser and its tesseract
 
-    def __post_init__(self) -> None:
-        for name in self.__dataclass_fields__:
-            if getattr(self, name) <= 0:
-                raise ConfigError(f"limit {name} must be positive, got {getattr(self, name)!r}")
+def kind_of(data: dict[str, Any]) -> str:
+    """Which rule file a parsed TOML is, by what it holds (for `--rules FILE`, given several times)."""
+    if "cues" in data:
+        return "lexicon"
+    if "profiles" in data:
+        return "procedures"
+    return "rules"
 
-    @property
-    def max_page_pixels(self) -> int:
-        return int(self.max_page_megapixels * 1_000_000)
+
+def check_against(data: dict[str, Any], builtin: dict[str, Any], source: str, where: str = "") -> None:
+    """A deployment's rules may change values, never invent keys or change a value's type."""
+    for key, value in data.items():
+        name = f"{where}.{key}" if where else key
+        if key not in builtin:
+            known = ", ".join(sorted(builtin))
+            raise ConfigError(f"{source}: unknown key '{name}' (known here: {known})")
+        expected = builtin[key]
+        if isinstance(expected, dict):
+            if not isinstance(value, dict):
+                raise ConfigError(f"{source}: '{name}' must be a table [{name}]")
+            check_against(value, expected, source, name)
+        elif not _same_type(value, expected):
+            raise ConfigError(
+                f"{source}: '{name}' must be {_type_name(expected)} (like the built-in {expected!r}), got {value!r}"
+            )
+
+
+def _same_type(value: Any, expected: Any) -> bool:
+    if isinstance(expected, bool) or isinstance(value, bool):
+        return isinstance(value, bool) and isinstance(expected, bool)
+    if isinstance(expected, (int, float)):
+        return isinstance(value, (int, float))
+    if isinstance(expected, list):
+        return isinstance(value, list) and (not expected or all(_same_type(v, expected[0]) for v in value))
+    return isinstance(value, type(expected))
+
+
+def _type_name(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, list):
+        return "a list"
+    return "a string" if isinstance(value, str) else type(value).__name__
 
 
 @dataclass(frozen=True, slots=True)
 class Rules:
-    """Thresholds and lexicons loaded from a versioned TOML file."""
+    """Thresholds, weights and caps (rules.toml): the built-in file, or a deployment's overrides.
+
+    A deployment's file names only what it changes; its other values are the built-in ones.
+    """
 
     version: str
     data: dict[str, Any]
@@ -56,19 +115,35 @@ class Rules:
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> Rules:
+        builtin, version = load_toml("rules", None)
         if path is None:
-            raw = resources.files("resultcheck").joinpath("rules/rules.toml").read_bytes()
-            source = "built-in rules"
-        else:
-            raw = Path(path).read_bytes()
-            source = str(path)
-        try:
-            data = tomllib.loads(raw.decode("utf-8"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            raise ConfigError(f"{source}: not valid TOML: {exc}") from exc
-        if "version" not in data:
-            raise ConfigError(f"{source}: no 'version' key")
-        return cls(version=str(data["version"]), data=data)
+            return cls(version, builtin)
+        data, version = load_toml("rules", path)
+        check_against(data, builtin, str(path))
+        return cls(version, _overlay(builtin, data))
+
+
+def _overlay(base: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in changes.items():
+        merged[key] = _overlay(base[key], value) if isinstance(value, dict) else value
+    return merged
+
+
+def load_lexicon(path: str | Path | None = None) -> Lexicon:
+    data, version = load_toml("lexicon", path)
+    try:
+        return Lexicon.from_data(data, version)
+    except (KeyError, TypeError, ValueError, re.error) as exc:
+        raise ConfigError(f"{path or 'built-in lexicon'}: {type(exc).__name__}: {exc}") from None
+
+
+def load_profiles(path: str | Path | None = None) -> Profiles:
+    data, version = load_toml("procedures", path)
+    try:
+        return Profiles.from_data(data, version)
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ConfigError(f"{path or 'built-in procedures'}: {type(exc).__name__}: {exc}") from None
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,8 +152,8 @@ class Config:
 
     limits: Limits = field(default_factory=Limits)
     rules: Rules = field(default_factory=Rules.load)
-    lexicon: Lexicon = field(default_factory=Lexicon.load)
-    profiles: Profiles = field(default_factory=Profiles.load)
+    lexicon: Lexicon = field(default_factory=load_lexicon)
+    profiles: Profiles = field(default_factory=load_profiles)
     ocr: bool = True  # False: never call tesseract (text layers only)
     ocr_language: str = "vie"
     isolate: bool = True  # parse and OCR in a child process bounded in time and memory
@@ -88,3 +163,19 @@ class Config:
         if unknown:
             raise ConfigError(f"unknown limit(s) {', '.join(unknown)}; known: {', '.join(Limits.__dataclass_fields__)}")
         return replace(self, limits=replace(self.limits, **changes))
+
+    @classmethod
+    def from_files(cls, paths: list[str] | tuple[str, ...] = (), **options: Any) -> Config:
+        """The built-in rules, with each given file (rules, lexicon or procedures, told by content) in its place."""
+        chosen: dict[str, str] = {}
+        for path in paths:
+            kind = kind_of(load_toml("rules", path)[0])
+            if kind in chosen:
+                raise ConfigError(f"two {kind} files given: {chosen[kind]} and {path}")
+            chosen[kind] = path
+        return cls(
+            rules=Rules.load(chosen.get("rules")),
+            lexicon=load_lexicon(chosen.get("lexicon")),
+            profiles=load_profiles(chosen.get("procedures")),
+            **options,
+        )

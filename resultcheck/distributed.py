@@ -25,20 +25,22 @@ import math
 import os
 import time
 import uuid
-from collections.abc import Generator, Iterator
+from collections.abc import Callable, Generator, Iterator
 from pathlib import Path
 from typing import Any
 
 from celery import Celery
 
+from .checker import Checker
 from .config import Config
-from .dossier import Attachment, Dossier, failed_verdict
+from .dossier import Attachment, Dossier
 from .errors import ConfigError, UnavailableError, bilingual
 from .hashing import sha256_file
-from .lease import LEASE_SECONDS, NOT_CACHEABLE, Renewer, cacheable
+from .judge import failed_verdict
+from .lease import LEASE_SECONDS, NOT_CACHEABLE, Renewer, cacheable, check_through
 from .models import FileVerdict
-from .pipeline import Checker
 from .store import rules_key
+from .versions import versions_for
 
 TASK = "resultcheck.check_dossier"
 
@@ -109,14 +111,9 @@ def _check_dossier_task(task: Any, payload: dict[str, Any]) -> str:
     checker: Checker = _state["checker"]
     dossier = _inside_roots(dossier_from_payload(payload), _state.get("roots") or [])
     key = rules_key(checker.versions)
-    cache = RedisFileCache(_state["redis"], key)
-
-    def cached(path: Path, name: str) -> FileVerdict:
-        verdict = cache.cached_check(
-            path, lambda: checker.check_file(path, name), wait_seconds=checker.config.limits.seconds_per_file * 2
-        )
-        return verdict if verdict.path == name else dataclasses.replace(verdict, path=name)
-
+    cached = check_through(
+        RedisFileCache(_state["redis"], key), checker.check_file, checker.config.limits.seconds_per_file * 2
+    )
     return checker.check_dossier(dossier, cached).to_json()
 
 
@@ -147,8 +144,8 @@ class RedisFileCache:
     def __init__(self, client: Any, key: str, lease: float = LEASE_SECONDS) -> None:
         self.client, self.key, self.lease = client, key, lease
 
-    def cached_check(self, path: Path, check: Any, *, wait_seconds: float) -> FileVerdict:
-        name = f"resultcheck:file:{sha256_file(path)}|{self.key}"
+    def cached_check(self, sha256: str, check: Callable[[], FileVerdict], *, wait_seconds: float) -> FileVerdict:
+        name = f"resultcheck:file:{sha256}|{self.key}"
         token = f"pending:{uuid.uuid4().hex}".encode()
         deadline = time.monotonic() + wait_seconds
         while True:
@@ -160,7 +157,7 @@ class RedisFileCache:
                 return self._check(name, token, check)
             time.sleep(0.1)
 
-    def _check(self, name: str, token: bytes, check: Any) -> FileVerdict:
+    def _check(self, name: str, token: bytes, check: Callable[[], FileVerdict]) -> FileVerdict:
         def renew() -> None:
             if self.client.get(name) == token:
                 self.client.expire(name, math.ceil(self.lease))
@@ -283,7 +280,7 @@ def _run_distributed(
     dossiers: list[Dossier], config: Config, broker: str, queue: str, visibility_timeout: int, poll: float
 ) -> Iterator[tuple[str, str]]:
     app = make_app(broker, queue, visibility_timeout)
-    versions = Checker(config, isolate=False).versions
+    versions = versions_for(config)
     versions_key = rules_key(versions)
     client = app.backend.client
     pending = {}

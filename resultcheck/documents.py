@@ -26,8 +26,8 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 from PIL import Image, ImageSequence
 
-from .config import Limits
 from .detectors.filetype import FileType, Kind
+from .limits import Limits
 from .profile import stage
 
 MM_PER_INCH = 25.4

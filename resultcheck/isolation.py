@@ -26,12 +26,13 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
+from . import access
 from .access import unreadable_file
 from .config import Config
 from .errors import MissingFileError
 from .hashing import sha256_file
 from .messages import reason
-from .models import Category, FileVerdict
+from .models import FileVerdict
 
 log = logging.getLogger("resultcheck.isolation")
 
@@ -41,15 +42,25 @@ START_SECONDS = 120
 def _serve(fd: int, parent_pid: int, from_main_thread: bool = True) -> None:
     """Entry point of the child interpreter (see IsolatedChecker._start)."""
     conn = Connection(fd)
-    _child(conn, conn.recv(), parent_pid, from_main_thread)
+    try:
+        config, versions = conn.recv()
+    except (EOFError, OSError):  # the caller stopped (Ctrl-C, killed) before we started: nothing to do
+        return
+    _child(conn, config, versions, parent_pid, from_main_thread)
 
 
-def _child(conn: Connection, config: Config, parent_pid: int | None = None, from_main_thread: bool = True) -> None:
+def _child(
+    conn: Connection,
+    config: Config,
+    versions: dict[str, str],
+    parent_pid: int | None = None,
+    from_main_thread: bool = True,
+) -> None:
     import resource
 
-    from .dossier import fingerprint
+    from .judge import fingerprint
     from .lifeline import die_with_parent, watch_parent
-    from .pipeline import Checker
+    from .pipeline import Pipeline
 
     # Never outlive the process that waits for the verdicts. The kernel's death signal follows
     # the *thread* that started us, so it is asked for only when that was the main thread.
@@ -60,29 +71,29 @@ def _child(conn: Connection, config: Config, parent_pid: int | None = None, from
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     limit = config.limits.max_memory_bytes
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))  # inherited by tesseract too
-    checker = Checker(config, isolate=False)
-    conn.send("ready")
-    while True:
-        try:
-            request = conn.recv()
-        except EOFError:
-            return
-        if request is None:
-            return
-        kind, source, name = request
-        try:
-            if kind == "fingerprint":
-                conn.send(("ok", _fingerprint(Path(source), config, fingerprint)))
-                continue
-            verdict = checker.check_file(source, name)
-            conn.send(("ok", verdict.to_dict()))
-        except MissingFileError:  # deleted after the caller looked: the file's verdict, not an error
-            gone = FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT))
-            conn.send(("ok", unreadable_file(name or str(source), gone, checker.versions).to_dict()))
-        except MemoryError:
-            conn.send(("memory", None))
-        except Exception as exc:  # misuse errors (InputError) travel back to the caller
-            conn.send(("error", exc))
+    checker = Pipeline(config, versions)
+    try:
+        conn.send("ready")
+        while (request := conn.recv()) is not None:
+            conn.send(_answer(request, checker, config, fingerprint))
+    except (EOFError, OSError):  # the caller is gone (stopped, killed): nothing to answer, nothing to say
+        return
+
+
+def _answer(request: tuple[str, Any, str | None], checker: Any, config: Config, fingerprint: Any) -> tuple[str, Any]:
+    """One request's reply: ("ok", payload), ("memory", None) or ("error", exception)."""
+    kind, source, name = request
+    try:
+        if kind == "fingerprint":
+            return "ok", _fingerprint(Path(source), config, fingerprint)
+        return "ok", checker.check_file(source, name).to_dict()
+    except MissingFileError:  # deleted after the caller looked: the file's verdict, not an error
+        gone = FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT))
+        return "ok", unreadable_file(name or str(source), gone, checker.versions).to_dict()
+    except MemoryError:
+        return "memory", None
+    except Exception as exc:  # misuse errors (InputError) travel back to the caller
+        return "error", exc
 
 
 def _fingerprint(path: Path, config: Config, fingerprint: Any) -> Any:
@@ -124,7 +135,7 @@ class IsolatedChecker:
             theirs.close()
         self._conn = Connection(ours.detach())
         try:
-            self._conn.send(self.config)
+            self._conn.send((self.config, self.versions))
             ready = self._conn.poll(START_SECONDS) and self._conn.recv() == "ready"
         except (EOFError, OSError):
             ready = False
@@ -193,6 +204,12 @@ class IsolatedChecker:
             return payload if kind == "ok" else None
 
     def check_file(self, source: str | Path | bytes, name: str | None = None) -> FileVerdict:
+        # Looked at here first, so that a missing path raises in the caller (as in process);
+        # the child looks again, as the file may go away meanwhile.
+        if (refused := access.admit(source, name, self.versions)) is not None:
+            return refused
+        if not isinstance(source, (str, Path)):
+            source = bytes(source)
         with self._lock:
             kind, payload, exitcode, elapsed = self._ask(
                 ("check", source if isinstance(source, bytes) else str(source), name)
@@ -214,15 +231,15 @@ class IsolatedChecker:
         self, source: str | Path | bytes, name: str | None, code: str, elapsed_ms: float, **fmt: Any
     ) -> FileVerdict:
         display, size, digest = _identity(source, name)
-        return FileVerdict(
-            path=display,
+        why = reason(code, "isolation", **fmt)
+        return FileVerdict.failure(
+            display,
+            why,
+            self.versions,
+            confidence=0.5,
             sha256=digest,
             size=size,
             mime="application/octet-stream",
-            category=Category.UNREADABLE,
-            confidence=0.5,
-            reasons=(reason(code, "isolation", **fmt),),
-            versions=self.versions,
             elapsed_ms=elapsed_ms,
         )
 

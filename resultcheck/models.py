@@ -56,6 +56,22 @@ class FileVerdict:
     elapsed_ms: float = 0.0
     members: tuple[str, ...] = field(default=())
 
+    @classmethod
+    def failure(
+        cls,
+        path: str,
+        why: Reason,
+        versions: dict[str, str],
+        *,
+        confidence: float,
+        sha256: str = "",
+        size: int = 0,
+        mime: str = "",
+        elapsed_ms: float = 0.0,
+    ) -> FileVerdict:
+        """`unreadable`: the file could not be judged (not reachable, a limit hit, a parser lost)."""
+        return cls(path, sha256, size, mime, Category.UNREADABLE, confidence, (why,), versions, elapsed_ms=elapsed_ms)
+
     @property
     def codes(self) -> tuple[str, ...]:
         return tuple(r.code for r in self.reasons)

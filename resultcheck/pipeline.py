@@ -13,18 +13,16 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import __version__
+from . import access
 from .classify import Classifier
 from .config import Config
 from .detectors import archive, blank, drawing, filetype
 from .detectors.filetype import FileType, Kind
 from .documents import Document, DocumentError, Page, meaningful_letters, open_document
-from .dossier import Dossier, DossierChecker, DossierVerdict, FileChecker
 from .errors import InputError
 from .hashing import sha256_file
 from .messages import reason
 from .models import Category, FileVerdict, Reason
-from .versions import engine_versions
 
 log = logging.getLogger("resultcheck")
 
@@ -49,31 +47,21 @@ class PageBlankness:
     confidence: float
 
 
-class Checker:
-    """Reusable checker: holds the limits, rules and versions. Safe to share within a process."""
+class Pipeline:
+    """The in-process file checker: every stage runs here, unbounded by a separate process.
 
-    def __init__(self, config: Config | None = None, *, isolate: bool | None = None) -> None:
-        self.config = config or Config()
-        self.versions = {
-            "resultcheck": __version__,
-            "rules": self.config.rules.version,
-            "lexicon": self.config.lexicon.version,
-            "procedures": self.config.profiles.version,
-            **engine_versions(),
-        }
+    Used as is with `isolate=False`, and inside the isolated child (isolation.IsolatedChecker).
+    """
+
+    def __init__(self, config: Config, versions: dict[str, str]) -> None:
+        self.config = config
+        self.versions = versions
         self.classifier = Classifier(self.config)
         self._blank_rules = self.config.rules.section("blank")
         self._text_rules = self.config.rules.section("text")
-        self._isolated = None
-        if self.config.isolate if isolate is None else isolate:
-            from .isolation import IsolatedChecker
-
-            self._isolated = IsolatedChecker(self.config, self.versions)
 
     def close(self) -> None:
-        """Stop the isolated parser process (also stopped when the interpreter exits)."""
-        if self._isolated is not None:
-            self._isolated.close()
+        """Nothing to stop: the pipeline holds no process or file."""
 
     # ------------------------------------------------------------ public API
 
@@ -83,14 +71,8 @@ class Checker:
         A path that does not exist raises MissingFileError (an InputError); a path the OS will
         not let us read (permission, disk error, name too long…) is an `unreadable` verdict.
         """
-        from . import access
-
-        if not isinstance(source, (str, Path, bytes, bytearray, memoryview)):
-            raise InputError(f"expected a path or bytes, got {type(source).__name__}")
-        if isinstance(source, (str, Path)) and (problem := access.probe(source)) is not None:
-            return access.unreadable_file(name or str(source), problem, self.versions)
-        if self._isolated is not None:
-            return self._isolated.check_file(bytes(source) if not isinstance(source, (str, Path)) else source, name)
+        if (refused := access.admit(source, name, self.versions)) is not None:
+            return refused
         started = time.perf_counter()
         try:
             display, data, size, digest = self._read(source, name)
@@ -141,22 +123,6 @@ class Checker:
             pages=judgement.pages,
             elapsed_ms=(time.perf_counter() - started) * 1000,
             members=judgement.members,
-        )
-
-    def check_dossier(self, dossier: Dossier, check_file: FileChecker | None = None) -> DossierVerdict:
-        """Judge a dossier's result attachments against its inputs; status pass/fail/review."""
-        return self.dossier_checker(check_file).check(dossier)
-
-    def dossier_checker(self, check_file: FileChecker | None = None) -> DossierChecker:
-        rules = self.config.rules
-        return DossierChecker(
-            check_file or (lambda path, name: self.check_file(path, name)),
-            self.config.limits,
-            rules.section("dossier"),
-            rules.section("duplicate"),
-            self.config.profiles,
-            self.versions,
-            fingerprint_file=self._isolated.fingerprint if self._isolated else None,
         )
 
     # ------------------------------------------------------------ steps
@@ -402,23 +368,3 @@ class Checker:
         return PageBlankness(
             ink.blank, reason(ink.code, blank.NAME, page=n, ink_mm2=round(ink.ink_mm2), data=data), confidence
         )
-
-
-_default_checker: Checker | None = None
-
-
-def _default() -> Checker:
-    global _default_checker
-    if _default_checker is None:
-        _default_checker = Checker()
-    return _default_checker
-
-
-def check_file(source: str | Path | bytes, name: str | None = None) -> FileVerdict:
-    """Check one file with the default configuration (the checker is built once per process)."""
-    return _default().check_file(source, name)
-
-
-def check_dossier(dossier: Dossier) -> DossierVerdict:
-    """Check one dossier with the default configuration."""
-    return _default().check_dossier(dossier)

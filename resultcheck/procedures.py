@@ -6,7 +6,7 @@ import tomllib
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .detectors.keywords import fold
 
@@ -44,8 +44,13 @@ class Profiles:
             else resources.files("resultcheck").joinpath("rules/procedures.toml").read_bytes()
         )
         data = tomllib.loads(raw.decode("utf-8"))
+        return cls.from_data(data, str(data["version"]))
+
+    @classmethod
+    def from_data(cls, data: dict[str, Any], version: str) -> Profiles:
+        """The profiles from a parsed procedures.toml; KeyError or ValueError when malformed."""
         return cls(
-            str(data["version"]),
+            version,
             tuple(
                 Profile(
                     id=p["id"],

@@ -100,8 +100,8 @@ def instrument_pipeline() -> None:
     targets = [
         (filetype, "sniff", "sniff"),
         (pipeline, "open_document", "open"),
-        (pipeline.Checker, "_page_blankness", "blankness"),
-        (pipeline.Checker, "_read", "fingerprint"),
+        (pipeline.Pipeline, "_page_blankness", "blankness"),
+        (pipeline.Pipeline, "_read", "fingerprint"),
     ]
     for owner, attr, name in targets:
         fn = getattr(owner, attr)

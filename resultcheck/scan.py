@@ -28,16 +28,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
+from .checker import Checker
 from .config import Config
-from .dossier import Dossier, DossierVerdict, Status, failed_verdict
+from .dossier import Dossier, DossierVerdict
 from .errors import InputError, ScanInterrupted, bilingual
-from .hashing import sha256_file
+from .judge import failed_verdict
+from .lease import check_through
 from .lifeline import die_with_parent
 from .manifest import ManifestProblem, load
 from .messages import reason
-from .models import FileVerdict
-from .pipeline import Checker
 from .store import Store, rules_key
+from .versions import versions_for
 
 log = logging.getLogger("resultcheck.scan")
 
@@ -74,20 +75,8 @@ def _check_dossier(dossier: Dossier) -> str:
     checker, store, key = _worker
     limits = checker.config.limits
 
-    def cached(path: Path, name: str) -> FileVerdict:
-        sha = sha256_file(path)
-        verdict = store.cached_check(
-            sha, key, lambda: checker.check_file(path, name), wait_seconds=limits.seconds_per_file * 2
-        )
-        return verdict if verdict.path == name else _renamed(verdict, name)
-
+    cached = check_through(store.file_cache(key), checker.check_file, limits.seconds_per_file * 2)
     return checker.check_dossier(dossier, cached).to_json()
-
-
-def _renamed(verdict: FileVerdict, name: str) -> FileVerdict:
-    import dataclasses
-
-    return dataclasses.replace(verdict, path=name)
 
 
 # ---------------------------------------------------------------- parent side
@@ -206,7 +195,7 @@ def scan(
     items = list(load(source, base_dir))  # an unreadable source fails here, before any output exists
     store = Store(store_path)
     store.forget_pending()
-    key = rules_key(Checker(config, isolate=False).versions)
+    key = rules_key(versions_for(config))
     output = Output(out)
     done = store.done_dossiers(key)
     for dossier_id, verdict_json in store.dossier_verdicts(key, done - output.present):
@@ -350,7 +339,7 @@ def _outcome(future: Future[str], dossier: Dossier, config: Config) -> str:
     if exc is None:
         return future.result()
     log.error("checking dossier %s failed: %s: %s", dossier.dossier_id, type(exc).__name__, exc)
-    return failed_verdict(dossier, Checker(config, isolate=False).versions, f"{type(exc).__name__}: {exc}").to_json()
+    return failed_verdict(dossier, versions_for(config), f"{type(exc).__name__}: {exc}").to_json()
 
 
 def _kill_pool(pool: ProcessPoolExecutor) -> None:
@@ -362,20 +351,7 @@ def _kill_pool(pool: ProcessPoolExecutor) -> None:
 
 
 def _crashed(dossier: Dossier, config: Config) -> DossierVerdict:
-    note = reason("WORKER_CRASHED", "scan", attempts=MAX_ATTEMPTS)
-    versions = Checker(config, isolate=False).versions
-    return DossierVerdict(
-        dossier.dossier_id,
-        Status.REVIEW,
-        note.message,
-        (note,),
-        (),
-        versions,
-        dossier.procedure_code,
-        dossier.agency,
-        dossier.field,
-        completed_at=dossier.completed_at,
-    )
+    return DossierVerdict.review(dossier, reason("WORKER_CRASHED", "scan", attempts=MAX_ATTEMPTS), versions_for(config))
 
 
 CSV_FIELDS = [

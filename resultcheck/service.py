@@ -32,15 +32,16 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse, Response
 from starlette.datastructures import UploadFile as StarletteUpload
 
-from . import __version__, api_schema
+from . import api_schema
+from ._version import __version__
+from .checker import Checker
 from .config import Config
-from .dossier import Attachment, Dossier, DossierVerdict, Status
+from .dossier import Attachment, Dossier, DossierVerdict
 from .http_errors import Busy, RequireKey, UploadLimit, error, install_errors, read_form
 from .manifest import iso_date
 from .messages import reason
 from .metrics import Metrics, RequestMetrics
-from .models import Category, FileVerdict
-from .pipeline import Checker
+from .models import FileVerdict
 
 T = TypeVar("T")
 
@@ -274,31 +275,15 @@ def _opt(value: Any) -> str | None:
 def _timed_out_file(data: bytes, name: str, settings: ServiceSettings, versions: dict[str, str]) -> FileVerdict:
     import hashlib
 
-    return FileVerdict(
-        path=name,
-        sha256=hashlib.sha256(data).hexdigest(),
-        size=len(data),
-        mime="",
-        category=Category.UNREADABLE,
-        confidence=0.0,
-        versions=versions,
-        reasons=(reason("LIMIT_REQUEST_TIME", "service", limit=settings.request_seconds),),
+    why = reason("LIMIT_REQUEST_TIME", "service", limit=settings.request_seconds)
+    return FileVerdict.failure(
+        name, why, versions, confidence=0.0, sha256=hashlib.sha256(data).hexdigest(), size=len(data)
     )
 
 
 def _timed_out_dossier(dossier: Dossier, settings: ServiceSettings, versions: dict[str, str]) -> DossierVerdict:
-    note = reason("LIMIT_REQUEST_TIME", "service", limit=settings.request_seconds)
-    return DossierVerdict(
-        dossier.dossier_id,
-        Status.REVIEW,
-        note.message,
-        (note,),
-        (),
-        versions,
-        dossier.procedure_code,
-        dossier.agency,
-        dossier.field,
-        completed_at=dossier.completed_at,
+    return DossierVerdict.review(
+        dossier, reason("LIMIT_REQUEST_TIME", "service", limit=settings.request_seconds), versions
     )
 
 

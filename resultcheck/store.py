@@ -14,9 +14,10 @@ import os
 import sqlite3
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
-from .lease import LEASE_SECONDS, Renewer, cacheable
+from .lease import LEASE_SECONDS, FileCache, Renewer, cacheable
 from .models import FileVerdict
 
 SCHEMA = """
@@ -97,6 +98,10 @@ class Store:
                     return verdict
             time.sleep(poll)
 
+    def file_cache(self, key: str) -> FileCache:
+        """This store's file verdicts under one rules key, as a FileCache."""
+        return _StoreFiles(self, key)
+
     def _renew(self, row_key: str) -> None:
         db = sqlite3.connect(self.path, timeout=5)  # the renewing thread's own connection
         try:
@@ -136,6 +141,15 @@ class Store:
                 "SELECT status, COUNT(*) FROM dossiers WHERE rules_key = ? GROUP BY status", (key,)
             ).fetchall()
         )
+
+
+@dataclass(frozen=True, slots=True)
+class _StoreFiles:
+    store: Store
+    key: str
+
+    def cached_check(self, sha256: str, check: Callable[[], FileVerdict], *, wait_seconds: float) -> FileVerdict:
+        return self.store.cached_check(sha256, self.key, check, wait_seconds=wait_seconds)
 
 
 def _alive(pid: int | None) -> bool:

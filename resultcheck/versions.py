@@ -5,11 +5,16 @@ from __future__ import annotations
 import functools
 import shutil
 import subprocess
+from typing import TYPE_CHECKING
 
 import PIL
 import pypdfium2.version
 
+from ._version import __version__
 from .detectors.filetype import libmagic_version
+
+if TYPE_CHECKING:
+    from .config import Config
 
 
 @functools.cache
@@ -42,4 +47,15 @@ def engine_versions() -> dict[str, str]:
         "libmagic": libmagic_version(),
         "pdfium": str(pypdfium2.version.PDFIUM_INFO).split("@", 1)[0],
         "pillow": PIL.__version__,
+    }
+
+
+def versions_for(config: Config) -> dict[str, str]:
+    """Every version a verdict depends on: package, rules, lexicon, procedures and engines."""
+    return {
+        "resultcheck": __version__,
+        "rules": config.rules.version,
+        "lexicon": config.lexicon.version,
+        "procedures": config.profiles.version,
+        **engine_versions(),
     }

@@ -206,7 +206,7 @@ def test_a_dead_workers_redis_claim_expires_within_the_lease(redis_url, tmp_path
 
     client.set(f"resultcheck:file:{sha256_file(path)}|k", b"pending:dead", ex=2)
     started = time.monotonic()
-    got = dead.cached_check(path, lambda: verdict("fresh"), wait_seconds=300)
+    got = dead.cached_check(sha256_file(path), lambda: verdict("fresh"), wait_seconds=300)
     assert got.path == "fresh" and time.monotonic() - started < 5
     # a live claim is renewed: a long check is not taken over, and the other waits for its verdict
     other = tmp_path / "other.pdf"
@@ -219,12 +219,12 @@ def test_a_dead_workers_redis_claim_expires_within_the_lease(redis_url, tmp_path
         return verdict("slow")
 
     first = threading.Thread(
-        target=lambda: RedisFileCache(client, "k", lease=1.5).cached_check(other, slow, wait_seconds=300)
+        target=lambda: RedisFileCache(client, "k", lease=1.5).cached_check(sha256_file(other), slow, wait_seconds=300)
     )
     first.start()
     time.sleep(0.5)
     second = RedisFileCache(client, "k", lease=1.5).cached_check(
-        other, lambda: calls.append(2) or verdict("twin"), wait_seconds=300
+        sha256_file(other), lambda: calls.append(2) or verdict("twin"), wait_seconds=300
     )
     first.join()
     assert second.path == "slow" and calls == [1]

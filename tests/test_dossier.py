@@ -10,7 +10,7 @@ from resultcheck.detectors.duplicate import compare
 from fixtures.dossiers import DossierFactory
 from fixtures.layout import pdf_pages
 from resultcheck import Attachment, Category, Dossier, Status
-from resultcheck.dossier import fingerprint
+from resultcheck.judge import fingerprint
 from resultcheck.manifest import load
 
 pytestmark = pytest.mark.slow

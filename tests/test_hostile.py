@@ -33,7 +33,7 @@ def isolated():
 
 
 def peak_mb(checker: Checker) -> float:
-    status = Path(f"/proc/{checker._isolated._process.pid}/status").read_text()
+    status = Path(f"/proc/{checker.files._process.pid}/status").read_text()
     return int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmHWM:"))) / 1024
 
 

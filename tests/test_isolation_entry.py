@@ -38,8 +38,8 @@ def test_input_fingerprints_are_parsed_in_the_child(tmp_path, monkeypatch) -> No
     def parsed_here(*args, **kwargs):
         raise AssertionError("a user's file was parsed in the caller's process")
 
-    monkeypatch.setattr("resultcheck.dossier.open_document", parsed_here)
-    monkeypatch.setattr("resultcheck.dossier.fingerprint", parsed_here)
+    monkeypatch.setattr("resultcheck.judge.open_document", parsed_here)
+    monkeypatch.setattr("resultcheck.judge.fingerprint", parsed_here)
     checker = Checker(Config())
     try:
         verdict = checker.check_dossier(dossier)

@@ -77,7 +77,7 @@ def test_a_crashing_parser_kills_only_that_attempt(slow_scan) -> None:
         worker = threading.Thread(target=lambda: result.setdefault("v", checker.check_file(slow_scan, "x.pdf")))
         worker.start()
         time.sleep(1.0)
-        os.kill(checker._isolated._process.pid, signal.SIGSEGV)  # as if PDFium had crashed
+        os.kill(checker.files._process.pid, signal.SIGSEGV)  # as if PDFium had crashed
         worker.join(60)
         verdict = result["v"]
         assert verdict.category is Category.UNREADABLE and verdict.codes == ("PARSER_CRASHED",)
@@ -98,7 +98,7 @@ def test_limit_memory(gen) -> None:
         int(
             next(
                 line.split()[1]
-                for line in Path(f"/proc/{probe._isolated._process.pid}/status").read_text().splitlines()
+                for line in Path(f"/proc/{probe.files._process.pid}/status").read_text().splitlines()
                 if line.startswith("VmSize:")
             )
         )

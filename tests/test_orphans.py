@@ -89,7 +89,7 @@ def test_parser_started_from_a_thread_dies_with_its_process(tmp_path) -> None:
     code = (
         "import sys, threading; from resultcheck import Checker, Config; c = Checker(Config(ocr=False)); "
         "t = threading.Thread(target=lambda: c.check_file(sys.argv[1])); t.start(); t.join(); "
-        "print(c._isolated._process.pid, flush=True); sys.stdin.read()"
+        "print(c.files._process.pid, flush=True); sys.stdin.read()"
     )
     sample = Path(__file__).resolve().parent.parent / "fixtures" / "samples" / "result" / "decision-sample-text_pdf.pdf"
     proc = subprocess.Popen(

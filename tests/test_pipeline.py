@@ -13,6 +13,7 @@ from resultcheck import Category, Checker, Config, InputError, check_file
 from tests.conftest import matches
 
 
+@pytest.mark.slow  # OCR of a whole generated corpus (about 50 s on 2 cores)
 def test_every_generated_fixture_gets_its_category_and_reason(checker, corpus) -> None:
     root, rows = corpus
     failures = []

@@ -111,7 +111,7 @@ def test_a_detector_bug_is_an_internal_error_verdict(checker, monkeypatch) -> No
 
 
 def test_a_certified_copy_is_the_result_where_the_procedure_says_so() -> None:
-    from resultcheck.dossier import certified_copy_as_result
+    from resultcheck.judge import certified_copy_as_result
     from resultcheck.messages import reason
     from resultcheck.models import Category, FileVerdict
 

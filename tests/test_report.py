@@ -13,7 +13,8 @@ import pytest
 from openpyxl import load_workbook
 
 from resultcheck.cli import main
-from resultcheck.report import defects, load, period, text_report, write_outputs, write_report
+from resultcheck.report import defects, load, period, text_report
+from resultcheck.report_files import write_outputs, write_report
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
 FAIL, PASS, REVIEW = (0xC0, 0x39, 0x2B), (0x2E, 0x8B, 0x57), (0xD6, 0x8F, 0x00)
