@@ -13,6 +13,8 @@ import os
 import re
 import threading
 import time
+from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,10 +23,22 @@ import numpy as np
 import pytesseract
 from PIL import Image
 
-from ..profile import stage
 from .blank import paper_background
 
 NAME = "ocr"
+_stage_timer: list[Callable[[str], AbstractContextManager[None]]] = []
+
+
+def set_stage_timer(timer: Callable[[str], AbstractContextManager[None]]) -> None:
+    """Where the caller counts stage times (resultcheck.profile.stage): detectors import nothing
+    from the core, so the core hands its timer over."""
+    _stage_timer[:] = [timer]
+
+
+def stage(name: str) -> AbstractContextManager[None]:
+    return _stage_timer[0](name) if _stage_timer else nullcontext()
+
+
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")  # ~5x faster here than with OpenMP threads
 
 

@@ -23,6 +23,8 @@ from .messages import reason
 from .models import Category, Reason
 from .profile import stage
 
+ocr.set_stage_timer(stage)  # OCR, clean-up and orientation are timed where the profile records
+
 
 @dataclass
 class PageReading:

@@ -89,21 +89,3 @@ def timed(name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
 
     wrapper.__profiled__ = True  # type: ignore[attr-defined]
     return wrapper
-
-
-def instrument_pipeline() -> None:
-    """Time the pipeline steps that live outside the classifier (sniff, open, blankness,
-    read-and-hash) by wrapping them in place; for the speed benchmark only (idempotent)."""
-    from . import pipeline
-    from .detectors import filetype
-
-    targets = [
-        (filetype, "sniff", "sniff"),
-        (pipeline, "open_document", "open"),
-        (pipeline.Pipeline, "_page_blankness", "blankness"),
-        (pipeline.Pipeline, "_read", "fingerprint"),
-    ]
-    for owner, attr, name in targets:
-        fn = getattr(owner, attr)
-        if not getattr(fn, "__profiled__", False):
-            setattr(owner, attr, timed(name, fn))
