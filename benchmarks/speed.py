@@ -1,11 +1,12 @@
 """Speed: latency per file kind on the upload path, and batch throughput with 1 and 2 workers.
 
-    python -m benchmarks.speed [--per-kind 8] [--seed 5150]
+    python -m benchmarks.speed [--per-kind 8] [--seed 5150] [--no-batch] [--kinds scan]
 
 Upload path: one warm Checker in this process, check_file() on each file: p50/p95 per kind.
 Batch: every file as the result of a one-file dossier, `resultcheck scan` with --workers 1
 and 2: files/s, pages/s, peak RSS per worker. The naive full-page-OCR peer is timed on the
-kinds that need OCR, for the ratio.
+kinds that need OCR, for the ratio. Stage profile: the same files again in this process
+(not isolated), timed per stage (resultcheck.profile): p50/p95 per stage and kind.
 """
 
 from __future__ import annotations
@@ -52,10 +53,140 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
+_SERVE = """
+import sys, time
+from resultcheck import Checker
+checker = Checker(isolate=False)
+for line in sys.stdin:
+    started = time.perf_counter()
+    checker.check_file(line.rstrip("\\n"))
+    print((time.perf_counter() - started) * 1000, flush=True)
+"""
+
+
+def baseline_table(files: dict[str, list[tuple[str, bytes]]], folder: Path, baseline: Path) -> None:
+    """This tree and a baseline tree, each in its own process, alternating file by file (and
+    which goes first), so that the load of a shared machine falls on both alike."""
+    import os
+    import subprocess
+    import sys
+
+    here = Path(__file__).resolve().parent.parent
+    procs = {}
+    for label, root in (("this", here), ("baseline", baseline.resolve())):
+        env = {**os.environ, "PYTHONPATH": str(root), "OMP_THREAD_LIMIT": "1"}
+        procs[label] = subprocess.Popen(
+            [sys.executable, "-c", _SERVE],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            env=env,
+            cwd=str(root),
+        )
+
+    def timed(label: str, path: Path) -> float:
+        procs[label].stdin.write(f"{path}\n")
+        procs[label].stdin.flush()
+        return float(procs[label].stdout.readline())
+
+    print("\n### This tree vs baseline, in-process, interleaved\n")
+    print(
+        "| kind | files | this p50 ms | this p95 ms | baseline p50 ms | baseline p95 ms | speed-up (p50) |"
+        "\n|---|---|---|---|---|---|---|"
+    )
+    paths = {}
+    for kind, items in files.items():
+        paths[kind] = []
+        for name, data in items:
+            path = folder / "baseline-run" / kind.replace(" ", "_").replace("(", "").replace(")", "") / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+            paths[kind].append(path)
+    for label in procs:  # warm both
+        for kind in paths:
+            timed(label, paths[kind][0])
+    for kind, kind_paths in paths.items():
+        times: dict[str, list[float]] = {"this": [], "baseline": []}
+        for i, path in enumerate(kind_paths):
+            for label in ("this", "baseline") if i % 2 == 0 else ("baseline", "this"):
+                times[label].append(timed(label, path))
+        this, base = times["this"], times["baseline"]
+        print(
+            f"| {kind} | {len(kind_paths)} | {statistics.median(this):.0f} | {percentile(this, 0.95):.0f} | "
+            f"{statistics.median(base):.0f} | {percentile(base, 0.95):.0f} | "
+            f"{statistics.median(base) / statistics.median(this):.2f}x |"
+        )
+    for proc in procs.values():
+        proc.stdin.close()
+        proc.wait()
+
+
+def instrument_pipeline() -> None:
+    """Time the pipeline steps that live outside the classifier (sniff, open, blankness,
+    read-and-hash) by wrapping them in place; for the speed benchmark only (idempotent)."""
+    from resultcheck.detectors import filetype
+
+    from resultcheck import pipeline
+    from resultcheck.profile import timed
+
+    targets = [
+        (filetype, "sniff", "sniff"),
+        (pipeline, "open_document", "open"),
+        (pipeline.Pipeline, "_page_blankness", "blankness"),
+        (pipeline.Pipeline, "_read", "fingerprint"),
+    ]
+    for owner, attr, name in targets:
+        fn = getattr(owner, attr)
+        if not getattr(fn, "__profiled__", False):
+            setattr(owner, attr, timed(name, fn))
+
+
+def stage_table(files: dict[str, list[tuple[str, bytes]]]) -> None:
+    """Each file once more, in this process, with the stage recorder on: p50/p95 ms per stage."""
+    from resultcheck import Checker, profile
+
+    instrument_pipeline()
+    checker = Checker(isolate=False)
+    for warm in files.values():
+        checker.check_file(warm[0][1], "warm")
+    print("\n### Stages (in-process, exclusive ms per file; 'other' is the rest of the total)\n")
+    print("| kind | stage | p50 ms | p95 ms | mean ms | share |\n|---|---|---|---|---|---|")
+    for kind, items in files.items():
+        per_file: list[dict[str, float]] = []
+        for name, data in items:
+            with profile.recording() as rec:
+                started = time.perf_counter()
+                checker.check_file(data, name)
+                total = time.perf_counter() - started
+            row = {k: v * 1000 for k, v in rec.seconds.items()}
+            row["other"] = max(0.0, total * 1000 - sum(row.values()))
+            row["total"] = total * 1000
+            per_file.append(row)
+        mean_total = statistics.fmean(r["total"] for r in per_file)
+        for name in (*profile.STAGES, "other", "total"):
+            values = [r.get(name, 0.0) for r in per_file]
+            if max(values) < 0.5 and name != "total":
+                continue
+            print(
+                f"| {kind} | {name} | {statistics.median(values):.0f} | {percentile(values, 0.95):.0f} | "
+                f"{statistics.fmean(values):.0f} | {statistics.fmean(values) / mean_total:.0%} |"
+            )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--per-kind", type=int, default=8)
     parser.add_argument("--seed", type=int, default=5150)
+    parser.add_argument("--no-batch", action="store_true", help="skip the batch throughput runs")
+    parser.add_argument("--no-profile", action="store_true", help="skip the per-stage profile")
+    parser.add_argument("--kinds", default="", help="only the kinds whose name contains this text")
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        metavar="CHECKOUT",
+        help="also time another source tree of resultcheck (e.g. a `git archive` of main, with "
+        "resultcheck/detectors linked to ../detectors) on the same files, interleaved",
+    )
     args = parser.parse_args(argv)
 
     from resultcheck.detectors.keywords import Lexicon
@@ -64,11 +195,12 @@ def main(argv: list[str] | None = None) -> int:
 
     from . import peers
 
-    files = corpus(args.per_kind, args.seed)
+    files = {k: v for k, v in corpus(args.per_kind, args.seed).items() if args.kinds.lower() in k.lower()}
     folder = Path(tempfile.mkdtemp(prefix="resultcheck-speed-"))
     checker = Checker()
-    checker.check_file(files["text-layer PDF"][0][1], "warm.pdf")  # imports, models, first tesseract call
-    checker.check_file(files["1-page scan (OCR)"][0][1], "warm.pdf")
+    for warm in ("text-layer PDF", "1-page scan (OCR)"):  # imports, models, first tesseract call
+        if warm in files:
+            checker.check_file(files[warm][0][1], "warm.pdf")
     print(f"## Speed (--per-kind {args.per_kind} --seed {args.seed})\n")
     print("Versions: " + ", ".join(f"{k} {v}" for k, v in checker.versions.items()) + "\n")
     print("| kind | files | p50 ms | p95 ms | naive full-OCR p50 ms |\n|---|---|---|---|---|")
@@ -95,8 +227,14 @@ def main(argv: list[str] | None = None) -> int:
             f"| {kind} | {len(items)} | {statistics.median(latencies):.0f} | {percentile(latencies, 0.95):.0f} | "
             f"{naive_cell} |"
         )
+    if args.baseline:
+        baseline_table(files, folder, args.baseline)
+    if not args.no_profile:
+        stage_table(files)
     (folder / "manifest.jsonl").write_text("".join(json.dumps(m) + "\n" for m in manifest), encoding="utf-8")
 
+    if args.no_batch:
+        return 0
     print(
         "\n| workers | files | seconds | files/s | pages/s | peak RSS per process, workers and parsers (MB) |"
         "\n|---|---|---|---|---|---|"

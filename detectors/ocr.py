@@ -6,9 +6,15 @@ Used only where no text layer settles the question, and never to judge blankness
 
 from __future__ import annotations
 
+import atexit
+import ctypes
+import ctypes.util
 import os
 import re
+import threading
 import time
+from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,6 +26,19 @@ from PIL import Image
 from .blank import paper_background
 
 NAME = "ocr"
+_stage_timer: list[Callable[[str], AbstractContextManager[None]]] = []
+
+
+def set_stage_timer(timer: Callable[[str], AbstractContextManager[None]]) -> None:
+    """Where the caller counts stage times (resultcheck.profile.stage): detectors import nothing
+    from the core, so the core hands its timer over."""
+    _stage_timer[:] = [timer]
+
+
+def stage(name: str) -> AbstractContextManager[None]:
+    return _stage_timer[0](name) if _stage_timer else nullcontext()
+
+
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")  # ~5x faster here than with OpenMP threads
 
 
@@ -49,11 +68,31 @@ class OcrResult:
 def clean_for_ocr(gray: np.ndarray, px_per_mm: float) -> np.ndarray:
     """Flatten the paper, smooth, then Otsu: rescues noisy, low-contrast, dark and unevenly lit
     scans that Tesseract's own binarisation gets wrong (see env-bench §3)."""
+    with stage("cleanup"):
+        return _clean(gray, px_per_mm)
+
+
+def _clean(gray: np.ndarray, px_per_mm: float) -> np.ndarray:
     background = paper_background(cv2.medianBlur(gray, 3), px_per_mm)
     flat = cv2.divide(gray, np.maximum(background, 1), scale=255)
     smooth = cv2.GaussianBlur(flat, (5, 5), 0)
     _, binary = cv2.threshold(smooth, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
     return deskew(binary)
+
+
+def text_height(binary: np.ndarray, px_per_mm: float) -> float | None:
+    """Median height in pixels of the letter-sized ink components of a cleaned binary image
+    (0.8-8 mm tall, not much wider than tall), or None with too few of them to tell."""
+    _, _, stats, _ = cv2.connectedComponentsWithStats((binary < 128).astype(np.uint8), connectivity=8)
+    heights, widths = stats[1:, cv2.CC_STAT_HEIGHT], stats[1:, cv2.CC_STAT_WIDTH]
+    letters = heights[(heights >= 0.8 * px_per_mm) & (heights <= 8 * px_per_mm) & (widths <= 4 * heights)]
+    return float(np.median(letters)) if len(letters) >= 20 else None
+
+
+def scale_binary(binary: np.ndarray, scale: float) -> np.ndarray:
+    size = (max(1, round(binary.shape[1] * scale)), max(1, round(binary.shape[0] * scale)))
+    small = cv2.resize(binary, size, interpolation=cv2.INTER_AREA)
+    return np.where(small < 128, 0, 255).astype(np.uint8)
 
 
 def skew_angle(binary: np.ndarray, max_degrees: float = 5.0, step: float = 0.5) -> float:
@@ -79,9 +118,167 @@ def deskew(binary: np.ndarray) -> np.ndarray:
     return cv2.warpAffine(binary, matrix, binary.shape[::-1], flags=cv2.INTER_NEAREST, borderValue=255)
 
 
-def recognise(gray: np.ndarray, *, lang: str, timeout: float, psm: int = 3) -> OcrResult:
-    """OCR a grey image; returns lines top to bottom. A timeout yields an empty, flagged result."""
+def recognise(gray: np.ndarray, *, lang: str, timeout: float, psm: int = 3, stage_name: str = "ocr_title") -> OcrResult:
+    """OCR a grey image; returns lines top to bottom. A timeout yields an empty, flagged result.
+    `stage_name` is where the profile counts the time."""
+    with stage(stage_name):
+        return _recognise(gray, lang=lang, timeout=timeout, psm=psm)
+
+
+# ---------------------------------------------------------------- the warm engine
+
+
+class _Tesseract:
+    """libtesseract's C API through ctypes: the very library the `tesseract` command runs, loaded
+    once per process (no process start, no model load per call), so it reads exactly as the
+    command line does. Not thread-safe: one per thread (`warm_engine`)."""
+
+    lib: Any = None
+
+    @classmethod
+    def load(cls) -> Any:
+        if cls.lib is None:
+            lib = None
+            for name in ("libtesseract.so.5", "libtesseract.5.dylib"):  # without find_library's subprocesses
+                try:
+                    lib = ctypes.CDLL(name)
+                    break
+                except OSError:
+                    continue
+            if lib is None:
+                found = ctypes.util.find_library("tesseract")
+                if found is None:
+                    raise OSError("libtesseract not found")
+                lib = ctypes.CDLL(found)
+            p, i, s = ctypes.c_void_p, ctypes.c_int, ctypes.c_char_p
+            for fn, res, args in (
+                ("TessVersion", s, []),
+                ("TessBaseAPICreate", p, []),
+                ("TessBaseAPIDelete", None, [p]),
+                ("TessBaseAPIInit2", i, [p, s, s, i]),
+                ("TessBaseAPISetVariable", i, [p, s, s]),
+                ("TessBaseAPIEnd", None, [p]),
+                ("TessBaseAPISetPageSegMode", None, [p, i]),
+                ("TessBaseAPISetImage", None, [p, s, i, i, i, i]),
+                ("TessBaseAPISetSourceResolution", None, [p, i]),
+                ("TessBaseAPIRecognize", i, [p, p]),
+                ("TessBaseAPIGetTsvText", p, [p, i]),
+                ("TessBaseAPIClear", None, [p]),
+                ("TessDeleteText", None, [p]),
+                ("TessMonitorCreate", p, []),
+                ("TessMonitorDelete", None, [p]),
+                ("TessMonitorSetDeadlineMSecs", None, [p, i]),
+            ):
+                getattr(lib, fn).restype = res
+                getattr(lib, fn).argtypes = args
+            cls.lib = lib
+        return cls.lib
+
+    def __init__(self, lang: str) -> None:
+        self.lib = self.load()
+        self.handle = self.lib.TessBaseAPICreate()
+        if self.lib.TessBaseAPIInit2(self.handle, None, lang.encode(), 1) != 0:  # OEM_LSTM_ONLY, like --oem 1
+            self.lib.TessBaseAPIDelete(self.handle)
+            raise OcrUnavailable(f"tesseract has no '{lang}' model")
+        self.lib.TessBaseAPISetVariable(self.handle, b"debug_file", os.devnull.encode())  # its chatter
+        _ALL.append(self)
+
+    def close(self) -> None:
+        if self.handle:
+            self.lib.TessBaseAPIEnd(self.handle)
+            self.lib.TessBaseAPIDelete(self.handle)
+            self.handle = None
+
+    def tsv(self, gray: np.ndarray, psm: int, timeout: float) -> str | None:
+        """The TSV rows of `tesseract --psm N ... tsv`; None when `timeout` seconds passed."""
+        gray = np.ascontiguousarray(gray, dtype=np.uint8)
+        lib, handle = self.lib, self.handle
+        lib.TessBaseAPISetPageSegMode(handle, psm)
+        lib.TessBaseAPISetImage(handle, gray.tobytes(), gray.shape[1], gray.shape[0], 1, gray.shape[1])
+        lib.TessBaseAPISetSourceResolution(handle, 96)  # what the command line reads from pytesseract's BMP
+        monitor = lib.TessMonitorCreate()
+        try:
+            lib.TessMonitorSetDeadlineMSecs(monitor, max(1, int(timeout * 1000)))
+            if lib.TessBaseAPIRecognize(handle, monitor) != 0:
+                return None
+            text = lib.TessBaseAPIGetTsvText(handle, 0)
+            try:
+                return ctypes.string_at(text).decode("utf-8", "replace") if text else ""
+            finally:
+                lib.TessDeleteText(text)
+        finally:
+            lib.TessMonitorDelete(monitor)
+            lib.TessBaseAPIClear(handle)
+
+
+_engines = threading.local()
+_ALL: list[_Tesseract] = []
+
+
+@atexit.register
+def _close_all() -> None:  # else libtesseract's caches complain of leaks at exit
+    while _ALL:
+        _ALL.pop().close()
+
+
+def warm_engine(lang: str) -> _Tesseract | None:
+    """This thread's loaded engine for `lang`, kept for every later call (-100 ms a call here);
+    None where libtesseract cannot be loaded, or RESULTCHECK_OCR_ENGINE=cli asks for the
+    command line (pytesseract)."""
+    if os.environ.get("RESULTCHECK_OCR_ENGINE", "warm") == "cli":
+        return None
+    engines: dict[tuple[int, str], _Tesseract | None] = _engines.__dict__.setdefault("by_lang", {})
+    key = (os.getpid(), lang)
+    if key not in engines:
+        try:
+            engines[key] = _Tesseract(lang)
+        except (OSError, AttributeError, OcrUnavailable):
+            engines[key] = None  # the command line then says why, or reads
+    return engines[key]
+
+
+def warm_version() -> str | None:
+    """libtesseract's version where the warm engine can load it ('5.3.0'), else None."""
+    if os.environ.get("RESULTCHECK_OCR_ENGINE", "warm") == "cli":
+        return None
+    try:
+        return str(_Tesseract.load().TessVersion().decode())
+    except (OSError, AttributeError):
+        return None
+
+
+_TSV_INTS = ("level", "page_num", "block_num", "par_num", "line_num", "word_num", "left", "top", "width", "height")
+
+
+def _recognise_warm(engine: _Tesseract, gray: np.ndarray, timeout: float, psm: int) -> dict[str, list[Any]] | None:
+    """The same dict as pytesseract's image_to_data; None on a timeout."""
+    tsv = engine.tsv(gray, psm, timeout)
+    if tsv is None:
+        return None
+    data: dict[str, list[Any]] = {k: [] for k in (*_TSV_INTS, "conf", "text")}
+    for row in tsv.splitlines():
+        cells = row.split("\t")
+        if len(cells) < 11:
+            continue
+        cells += [""] * (12 - len(cells))
+        for k, cell in zip(_TSV_INTS, cells[:10], strict=True):
+            data[k].append(int(cell))
+        data["conf"].append(float(cells[10]))
+        data["text"].append(cells[11])
+    return data
+
+
+# ---------------------------------------------------------------- recognition
+
+
+def _recognise(gray: np.ndarray, *, lang: str, timeout: float, psm: int) -> OcrResult:
     started = time.perf_counter()
+    engine = warm_engine(lang)
+    if engine is not None:
+        warm = _recognise_warm(engine, gray, timeout, psm)
+        if warm is None:
+            return OcrResult((), 0, 0, time.perf_counter() - started, timed_out=True)
+        return _lines(warm, gray.shape[0], time.perf_counter() - started)
     image = Image.fromarray(gray)
     image.format = "BMP"  # pytesseract hands the file over in this format: no slow PNG encode
     try:
@@ -128,6 +325,11 @@ def _lines(data: dict[str, list[Any]], height: int, seconds: float) -> OcrResult
 
 def rotation_needed(gray: np.ndarray, *, timeout: float) -> int:
     """Degrees (0, 90, 180, 270) to rotate the page clockwise so text is upright (Tesseract OSD)."""
+    with stage("orientation"):
+        return _rotation_needed(gray, timeout=timeout)
+
+
+def _rotation_needed(gray: np.ndarray, *, timeout: float) -> int:
     image = Image.fromarray(gray)
     image.format = "BMP"
     try:

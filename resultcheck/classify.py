@@ -21,6 +21,9 @@ from .detectors.keywords import Zones, find_cues, zones_from_lines
 from .documents import Page, meaningful_letters
 from .messages import reason
 from .models import Category, Reason
+from .profile import stage
+
+ocr.set_stage_timer(stage)  # OCR, clean-up and orientation are timed where the profile records
 
 
 @dataclass
@@ -59,10 +62,14 @@ class Classifier:
 
     def classify(self, data: bytes, fmt: str, pages: list[Page]) -> Classification:
         budget = OcrBudget(self.config.limits.ocr_seconds_per_file)
-        signatures = signature.find_signatures(data) if fmt == "pdf" else ()
+        with stage("signature"):
+            signatures = signature.find_signatures(data) if fmt == "pdf" else ()
         signers = tuple(decide.Signer(s.signer, s.organisation) for s in signatures)
         seen: list[PageReading] = []
         for page in pages[: self.rules["max_classified_pages"]]:
+            if seen and self._cannot_be_merged_result(page, budget):
+                page.forget_pixels()
+                continue
             reading = self._read_page(page, budget, signers)
             page.forget_pixels()
             seen.append(reading)
@@ -71,6 +78,58 @@ class Classifier:
         return self._conclude(seen, signatures, budget)
 
     # ------------------------------------------------------------ evidence per page
+
+    def _cannot_be_merged_result(self, page: Page, budget: OcrBudget) -> bool:
+        """A later scanned page counts only where a result starts on it (decide.leans_result:
+        a result cue in its title zone). A quick read of the title zone at reduced scale that
+        finds no result cue at all, on text that reads well, skips the page's full reading."""
+        rules = self.rules
+        if not self.config.ocr or not page.has_raster or budget.left() <= 0:
+            return False
+        if meaningful_letters(page.text) >= rules["text_layer_min_letters_scanned"]:
+            return False
+        try:
+            quick = self._quick_title(page, budget, ())
+        except ocr.OcrUnavailable:
+            return False
+        if quick is None:
+            return False
+        keywords, title = quick
+        return title.confident_words >= rules["few_words"] and not any(h.cue.side == "result" for h in keywords.hits)
+
+    def _quick_title(
+        self, page: Page, budget: OcrBudget, extra_lines: tuple[str, ...]
+    ) -> tuple[Any, ocr.OcrResult] | None:
+        """The title zone read at the scale its text needs (measured text height), from a
+        reduced render; None when the page is landscape or its text too small to read so."""
+        if "quick_title" not in page.memo:  # the same read serves the skip test and the page's reading
+            page.memo["quick_title"] = self._read_quick_title(page, budget)
+        title: ocr.OcrResult | None = page.memo["quick_title"]
+        if title is None:
+            return None
+        title_lines = tuple(line.text for line in title.lines)
+        return find_cues(Zones(title_lines, (), title_lines + extra_lines), self.lexicon), title
+
+    def _read_quick_title(self, page: Page, budget: OcrBudget) -> ocr.OcrResult | None:
+        rules, limits = self.rules, self.config.limits
+        dpi = rules["ocr_fast_dpi"]
+        if dpi >= rules["ocr_dpi"]:
+            return None
+        raw = page.gray(dpi)
+        if raw.shape[1] > raw.shape[0] * 1.1:  # landscape: orientation first (the full path)
+            return None
+        band = ocr.clean_for_ocr(raw[: int(raw.shape[0] * rules["title_zone"])], dpi / 25.4)
+        height = ocr.text_height(band, dpi / 25.4)
+        target = rules["ocr_text_px"]
+        if height is None or height < target:
+            return None
+        scale = max(rules["ocr_min_dpi"] / dpi, target / height)
+        if scale < 0.95:
+            band = ocr.scale_binary(band, scale)
+        title = ocr.recognise(
+            band, lang=self.config.ocr_language, timeout=max(1.0, min(limits.ocr_seconds_per_page, budget.left()))
+        )
+        return None if title.timed_out else title
 
     def _read_page(self, page: Page, budget: OcrBudget, signers: tuple[decide.Signer, ...]) -> PageReading:
         rules = self.rules
@@ -94,7 +153,9 @@ class Classifier:
         else:  # a scan, or a text layer in a legacy font encoding that reads as garbage
             extra = () if text_language.legacy_encoding else _lines(page.text)
             reading = self._ocr_page(page, budget, extra, signers)
-        found = seal.find_seals(page.rgb(rules["seal_dpi"]), page.px_per_mm(page.rgb(rules["seal_dpi"])))
+        rgb = page.rgb(rules["seal_dpi"])
+        with stage("seal"):
+            found = seal.find_seals(rgb, page.px_per_mm(rgb))
         reading.seals = found
         reading.evidence = dataclasses.replace(reading.evidence, seals=len(found))
         return reading
@@ -122,14 +183,15 @@ class Classifier:
         look = None
         if result.confident_words < rules["few_words"]:
             rgb = page.rgb(rules["look_dpi"])
-            look = drawing.look(
-                rgb,
-                page.px_per_mm(rgb),
-                page.has_raster,
-                self.blank_rules,
-                rules["drawing_min_stroke_mm"],
-                rules["drawing_max_stroke_width_mm"],
-            )
+            with stage("look"):
+                look = drawing.look(
+                    rgb,
+                    page.px_per_mm(rgb),
+                    page.has_raster,
+                    self.blank_rules,
+                    rules["drawing_min_stroke_mm"],
+                    rules["drawing_max_stroke_width_mm"],
+                )
         evidence = decide.Evidence(keywords, language.analyse(text), signers=signers, look=look)
         return PageReading(n, evidence, "ocr_title" if result is title else "ocr", reasons=reasons)
 
@@ -138,6 +200,29 @@ class Classifier:
         title zone does not settle the question."""
         n, rules, limits, lang = page.number, self.rules, self.config.limits, self.config.ocr_language
         dpi, title_zone = rules["ocr_dpi"], rules["title_zone"]
+        quick = self._quick_title(page, budget, extra_lines)
+        if quick is not None:
+            # settled on upright text that reads well: what the full-resolution read would
+            # conclude without orientation or full-page OCR; otherwise read again at ocr_dpi
+            keywords, title = quick
+            title_cues = find_cues(Zones(tuple(line.text for line in title.lines), (), ()), self.lexicon).hits
+            if title.confident_words >= 8 and title_cues and decide.settled(keywords, rules):
+                return (
+                    keywords,
+                    title,
+                    title,
+                    0,
+                    [
+                        reason(
+                            "OCR_USED",
+                            ocr.NAME,
+                            page=n,
+                            words=title.words,
+                            seconds=round(title.seconds, 1),
+                            data={"zone": "title", "confident_words": title.confident_words},
+                        )
+                    ],
+                )
         raw = page.gray(dpi)
         gray = ocr.clean_for_ocr(raw, dpi / 25.4)
 
@@ -154,11 +239,15 @@ class Classifier:
             rotated = ocr.rotation_needed(raw, timeout=timeout())
             if rotated:  # clean again: the deskew of a sideways page is meaningless
                 gray = ocr.clean_for_ocr(ocr.rotate(raw, rotated), dpi / 25.4)
-                title = ocr.recognise(gray[: int(gray.shape[0] * title_zone)], lang=lang, timeout=timeout())
+                title = ocr.recognise(
+                    gray[: int(gray.shape[0] * title_zone)], lang=lang, timeout=timeout(), stage_name="orientation"
+                )
             elif title.confident_words < rules["few_words"] and budget.left() > 0:
                 # OSD is often unsure on a sparse page: an upside-down scan still reads as noise
                 turned = ocr.rotate(gray, 180)
-                again = ocr.recognise(turned[: int(turned.shape[0] * title_zone)], lang=lang, timeout=timeout())
+                again = ocr.recognise(
+                    turned[: int(turned.shape[0] * title_zone)], lang=lang, timeout=timeout(), stage_name="orientation"
+                )
                 if again.confident_words >= max(rules["few_words"], 2 * title.confident_words):
                     rotated, gray, title = 180, turned, again
             if rotated:
@@ -167,7 +256,7 @@ class Classifier:
         keywords = find_cues(Zones(title_lines, (), title_lines + extra_lines), self.lexicon)
         result = title
         if not decide.settled(keywords, rules) and budget.left() > 0:
-            result = ocr.recognise(gray, lang=lang, timeout=timeout())
+            result = ocr.recognise(gray, lang=lang, timeout=timeout(), stage_name="ocr_rest")
             zones = Zones(
                 tuple(line.text for line in result.lines if line.top < title_zone),
                 tuple(line.text for line in result.lines if line.top >= rules["signing_zone"]),

@@ -17,6 +17,7 @@ import zipfile
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 from xml.etree import ElementTree
 
 import cv2
@@ -27,6 +28,7 @@ from PIL import Image, ImageSequence
 
 from .detectors.filetype import FileType, Kind
 from .limits import Limits
+from .profile import stage
 
 MM_PER_INCH = 25.4
 A4_LONG_SIDE_MM = 297.0
@@ -54,25 +56,30 @@ class Page:
     _render: Callable[[float], np.ndarray] | None = None
     _text_band: Callable[[float, float], str] | None = None
     _cache: dict[float, np.ndarray] = field(default_factory=dict)
+    memo: dict[str, Any] = field(default_factory=dict)  # what one stage read and a later one reuses
 
     def rgb(self, dpi: float) -> np.ndarray:
         """The page as an RGB uint8 array at about `dpi` (cached; pixels bounded by the limits)."""
         if dpi not in self._cache:
             if self._render is None:
                 raise DocumentError("NO_RENDER", "page cannot be rendered")
-            self._cache[dpi] = self._render(dpi)
+            with stage("render"):
+                self._cache[dpi] = self._render(dpi)
         return self._cache[dpi]
 
     def gray(self, dpi: float) -> np.ndarray:
-        return cv2.cvtColor(self.rgb(dpi), cv2.COLOR_RGB2GRAY)
+        rgb = self.rgb(dpi)
+        with stage("gray"):
+            return cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
 
     def text_between(self, top: float, bottom: float) -> str | None:
         """Text-layer text between two heights (fractions from the top); None without geometry."""
         return self._text_band(top, bottom) if self._text_band else None
 
     def forget_pixels(self) -> None:
-        """Drop cached renders (a 300 dpi A4 page is ~26 MB)."""
+        """Drop cached renders (a 300 dpi A4 page is ~26 MB) and what was read from them."""
         self._cache.clear()
+        self.memo.clear()
 
     def px_per_mm(self, image: np.ndarray) -> float:
         return image.shape[0] / self.height_mm
@@ -182,13 +189,14 @@ def _pdf_error(data: bytes, exc: Exception) -> DocumentError:
 def _pdf_pages(pdf: pdfium.PdfDocument, count: int, limits: Limits) -> Iterator[Page]:
     for index in range(count):
         try:
-            page = pdf[index]
-            width_pt, height_pt = page.get_size()
-            textpage = page.get_textpage()
-            text = textpage.get_text_range()
-            textpage.close()
-            kinds = [obj.type for obj in page.get_objects(max_depth=3)]
-            annots = pdfium_c.FPDFPage_GetAnnotCount(page)
+            with stage("open"):
+                page = pdf[index]
+                width_pt, height_pt = page.get_size()
+                textpage = page.get_textpage()
+                text = textpage.get_text_range()
+                textpage.close()
+                kinds = [obj.type for obj in page.get_objects(max_depth=3)]
+                annots = pdfium_c.FPDFPage_GetAnnotCount(page)
         except pdfium.PdfiumError as exc:
             raise DocumentError("PDF_CORRUPT", f"page {index + 1} unreadable: {exc}") from None
         width_mm, height_mm = width_pt / 72 * MM_PER_INCH, height_pt / 72 * MM_PER_INCH
@@ -243,7 +251,8 @@ def _image_pages(image: Image.Image, count: int, limits: Limits) -> Iterator[Pag
         if frame.width * frame.height > limits.max_page_pixels:
             raise DocumentError("LIMIT_PIXELS", f"page {index + 1} is {frame.width}x{frame.height} pixels")
         try:
-            rgb = np.asarray(frame.convert("RGB"))
+            with stage("decode"):
+                rgb = np.asarray(frame.convert("RGB"))
         except (OSError, ValueError, SyntaxError) as exc:
             code = "IMAGE_TRUNCATED" if "truncated" in str(exc) else "IMAGE_CORRUPT"
             raise DocumentError(code, f"page {index + 1} does not decode: {exc}") from None

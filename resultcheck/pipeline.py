@@ -272,9 +272,13 @@ class Pipeline:
             return icon
         pages: list[Page] = []
         judged: list[PageBlankness] = []
+        keep = self.config.rules.section("classify")["max_classified_pages"]
         for page in document.pages:
             judged.append(self._page_blankness(page))
-            page.forget_pixels()
+            if judged[-1].blank or keep <= 0:
+                page.forget_pixels()
+            else:  # the classifier reads these pages next, from the same render (A4 at 150 dpi: 6 MB)
+                keep -= 1
             pages.append(page)
         reasons: list[Reason] = []
         if (document.page_count or 0) > len(judged):

@@ -31,10 +31,19 @@ def tesseract_version() -> str:
     return first[0].removeprefix("tesseract ").strip() if first else "unknown"
 
 
+def _tesseract() -> str:
+    """The engine that reads text: libtesseract in process where it loads (orientation still
+    asks the command line, the same package), else the command line."""
+    from .detectors.ocr import warm_version
+
+    cli, warm = tesseract_version(), warm_version()
+    return cli if warm is None or cli.startswith(warm) else f"{warm} (library); {cli} (command line)"
+
+
 @functools.cache
 def engine_versions() -> dict[str, str]:
     return {
-        "tesseract": tesseract_version(),
+        "tesseract": _tesseract(),
         "libmagic": libmagic_version(),
         "pdfium": str(pypdfium2.version.PDFIUM_INFO).split("@", 1)[0],
         "pillow": PIL.__version__,

@@ -83,6 +83,9 @@ def test_ocr_is_never_asked_about_blankness(checker, monkeypatch) -> None:
     for name in ("image_to_string", "image_to_data", "image_to_osd"):
         monkeypatch.setattr(pytesseract, name, forbidden)
     monkeypatch.setattr(pytesseract.pytesseract, "run_tesseract", forbidden)
+    from resultcheck.detectors import ocr
+
+    monkeypatch.setattr(ocr, "warm_engine", forbidden)
     img = scanify(draw_page(empty(), 150), 150, ScanStyle(paper=225, noise_sigma=12), np.random.default_rng(4))
     assert checker.check_file(encode(img, "jpeg", 150, quality=50), "grey.jpg").category is Category.BLANK
 

@@ -49,7 +49,9 @@ def test_finds_the_rotation_of_a_sideways_page() -> None:
     assert ocr.rotation_needed(upright, timeout=30) == 0
 
 
-def test_ocr_is_bounded_in_time() -> None:
+@pytest.mark.parametrize("engine", ["warm", "cli"])
+def test_ocr_is_bounded_in_time(engine, monkeypatch) -> None:
+    monkeypatch.setenv("RESULTCHECK_OCR_ENGINE", engine)
     page = layout_lines(
         [Line("Căn cứ Nghị định số 30/2020/NĐ-CP ngày 05 tháng 3 năm 2020 của Chính phủ; " * 2) for _ in range(40)],
         "dejavu-serif",
@@ -59,9 +61,27 @@ def test_ocr_is_bounded_in_time() -> None:
     assert result.timed_out and result.lines == ()
 
 
+def test_the_warm_engine_reads_as_the_command_line_does(monkeypatch) -> None:
+    if ocr.warm_engine("vie") is None:
+        pytest.skip("libtesseract cannot be loaded")
+    page = layout_lines(
+        [Line("QUYẾT ĐỊNH", size=15, style=1)]
+        + [Line("Về việc cấp giấy phép xây dựng cho hộ gia đình ông Nguyễn Văn An", size=13) for _ in range(4)],
+        "dejavu-serif",
+    )
+    image = ocr.clean_for_ocr(gray(page, 200), 200 / 25.4)
+    warm = ocr.recognise(image, lang="vie", timeout=30)
+    monkeypatch.setenv("RESULTCHECK_OCR_ENGINE", "cli")
+    cli = ocr.recognise(image, lang="vie", timeout=30)
+    assert [line.text for line in warm.lines] == [line.text for line in cli.lines]
+    assert [round(line.top, 3) for line in warm.lines] == [round(line.top, 3) for line in cli.lines]
+    assert warm.confident_words >= 20 and not warm.timed_out
+
+
 def test_missing_tesseract_is_a_reason_not_a_crash(monkeypatch) -> None:
     import pytesseract
 
+    monkeypatch.setenv("RESULTCHECK_OCR_ENGINE", "cli")  # the warm engine does not need the binary
     monkeypatch.setattr(pytesseract.pytesseract, "tesseract_cmd", "/nonexistent/tesseract")
     img = scanify(draw_page(title_page(), 200), 200, ScanStyle(), np.random.default_rng(1))
     verdict = Checker(Config(), isolate=False).check_file(encode(img, "png", 200), "scan.png")
@@ -75,6 +95,7 @@ def test_no_ocr_mode_never_calls_tesseract(monkeypatch) -> None:
         raise AssertionError("OCR was disabled")
 
     monkeypatch.setattr(pytesseract.pytesseract, "run_tesseract", forbidden)
+    monkeypatch.setattr(ocr, "warm_engine", forbidden)
     img = scanify(draw_page(title_page(), 200), 200, ScanStyle(), np.random.default_rng(1))
     verdict = Checker(Config(ocr=False), isolate=False).check_file(encode(img, "png", 200), "scan.png")
     assert "OCR_DISABLED" in verdict.codes and verdict.category is not Category.BLANK
