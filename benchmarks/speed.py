@@ -205,6 +205,7 @@ def main(argv: list[str] | None = None) -> int:
     print("Versions: " + ", ".join(f"{k} {v}" for k, v in checker.versions.items()) + "\n")
     print("| kind | files | p50 ms | p95 ms | naive full-OCR p50 ms |\n|---|---|---|---|---|")
     manifest = []
+    scan_latencies: list[float] = []
     lexicon = Lexicon.load()
     for kind, items in files.items():
         latencies, naive = [], []
@@ -218,6 +219,8 @@ def main(argv: list[str] | None = None) -> int:
             if "OCR" in kind:
                 naive.append(peers.naive_ocr(path, lexicon)[1] * 1000)
             manifest.append({"dossier_id": f"{kind}-{name}", "results": [{"path": str(path.relative_to(folder))}]})
+        if kind.startswith("1-page scan"):
+            scan_latencies = latencies
         naive_cell = (
             f"{statistics.median(naive):.0f} ({statistics.median(naive) / statistics.median(latencies):.1f}x)"
             if naive
@@ -252,7 +255,30 @@ def main(argv: list[str] | None = None) -> int:
             f"{rss} |"
         )
     print(f"\nSpeed-up with 2 workers: {seconds_by_workers[1] / seconds_by_workers[2]:.2f}x")
+    files_per_core_s = len(manifest) / seconds_by_workers[2] / 2  # with the 2-worker scaling loss in it
+    scan_p50 = statistics.median(scan_latencies) / 1000 if scan_latencies else None
+    print(projection(files_per_core_s, scan_p50))
     return 0
+
+
+def projection(files_per_core_s: float, scan_seconds: float | None, dossiers: int = 10**6) -> str:
+    """Hours for a province's archive: 10^6 dossiers of 2 result files (1-3 in practice), one
+    worker process per core (a Celery worker with --concurrency=1 on each core is the same)."""
+    rows = [("this benchmark's mix of kinds (batch, 2 workers)", files_per_core_s)]
+    if scan_seconds:
+        rows.append(("every file a 1-page scan (upload-path p50)", 1 / scan_seconds))
+    lines = [
+        f"\nProjection for {dossiers:,} dossiers x 2 result files, one worker per core:\n",
+        "| files like | files/s per core | core-hours | 8 cores (h) | 32 cores (h) | N workers (h) |",
+        "|---|---|---|---|---|---|",
+    ]
+    for label, rate in rows:
+        core_hours = dossiers * 2 / rate / 3600
+        lines.append(
+            f"| {label} | {rate:.2f} | {core_hours:.0f} | {core_hours / 8:.1f} | {core_hours / 32:.1f} | "
+            f"{core_hours:.0f} / N |"
+        )
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":

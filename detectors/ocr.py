@@ -95,6 +95,27 @@ def scale_binary(binary: np.ndarray, scale: float) -> np.ndarray:
     return np.where(small < 128, 0, 255).astype(np.uint8)
 
 
+def quiet_row(binary: np.ndarray, near: int, reach: int) -> int:
+    """The row with the least ink within `reach` rows of `near`: a cut between text lines."""
+    low, high = max(1, near - reach), min(binary.shape[0] - 1, near + reach)
+    if low >= high:
+        return min(max(near, 1), binary.shape[0] - 1)
+    ink = (binary[low:high] < 128).sum(axis=1)
+    return low + int(np.argmin(ink))
+
+
+def stack(upper: OcrResult, lower: OcrResult, split: float) -> OcrResult:
+    """Two reads of one image cut at `split` (share of its height, from the top) as one read."""
+    return OcrResult(
+        tuple(OcrLine(line.text, line.top * split, line.confidence) for line in upper.lines)
+        + tuple(OcrLine(line.text, split + line.top * (1 - split), line.confidence) for line in lower.lines),
+        upper.words + lower.words,
+        upper.confident_words + lower.confident_words,
+        upper.seconds + lower.seconds,
+        upper.timed_out or lower.timed_out,
+    )
+
+
 def skew_angle(binary: np.ndarray, max_degrees: float = 5.0, step: float = 0.5) -> float:
     """Small scan skew, from the angle at which text rows give the sharpest projection profile."""
     ink = cv2.resize(

@@ -14,9 +14,11 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
 from . import decide
 from .config import Config
-from .detectors import drawing, language, ocr, seal, signature
+from .detectors import drawing, language, layout, ocr, seal, signature
 from .detectors.keywords import Zones, find_cues, zones_from_lines
 from .documents import Page, meaningful_letters
 from .messages import reason
@@ -43,6 +45,16 @@ class Classification:
     reasons: list[Reason]
 
 
+def page_header(page: Page, config: Config) -> layout.Header:
+    """The layout probe of a scanned page, from the blankness test's render (read once)."""
+    if "header" not in page.memo:
+        rgb = page.rgb(config.rules.section("blank")["working_dpi"])
+        with stage("layout"):
+            page.memo["header"] = layout.read_header(rgb, page.px_per_mm(rgb), config.rules.section("classify"))
+    header: layout.Header = page.memo["header"]
+    return header
+
+
 class OcrBudget:
     """Seconds of OCR left for this file (Limits.ocr_seconds_per_file)."""
 
@@ -66,28 +78,37 @@ class Classifier:
             signatures = signature.find_signatures(data) if fmt == "pdf" else ()
         signers = tuple(decide.Signer(s.signer, s.organisation) for s in signatures)
         seen: list[PageReading] = []
+        skipped: list[int] = []
         for page in pages[: self.rules["max_classified_pages"]]:
             if seen and self._cannot_be_merged_result(page, budget):
                 page.forget_pixels()
+                skipped.append(page.number)
                 continue
             reading = self._read_page(page, budget, signers)
             page.forget_pixels()
             seen.append(reading)
             if decide.leans_result(reading.evidence, self.rules, first_page=not seen[:-1]) or budget.left() <= 0:
                 break
-        return self._conclude(seen, signatures, budget)
+        found = self._conclude(seen, signatures, budget)
+        if skipped:
+            found.reasons.append(reason("PAGES_NOT_READ", "classify", pages=", ".join(map(str, skipped))))
+        return found
 
     # ------------------------------------------------------------ evidence per page
 
     def _cannot_be_merged_result(self, page: Page, budget: OcrBudget) -> bool:
         """A later scanned page counts only where a result starts on it (decide.leans_result:
-        a result cue in its title zone). A quick read of the title zone at reduced scale that
-        finds no result cue at all, on text that reads well, skips the page's full reading."""
+        a result cue in its title zone). Its layout is looked at first (no OCR): upright text
+        without an issuer's two-column header or red ink skips it. Otherwise a quick read of
+        the title zone at reduced scale that finds no result cue at all, on text that reads
+        well, skips the page's full reading."""
         rules = self.rules
         if not self.config.ocr or not page.has_raster or budget.left() <= 0:
             return False
         if meaningful_letters(page.text) >= rules["text_layer_min_letters_scanned"]:
             return False
+        if not page_header(page, self.config).may_start_result(rules):
+            return True
         try:
             quick = self._quick_title(page, budget, ())
         except ocr.OcrUnavailable:
@@ -126,10 +147,28 @@ class Classifier:
         scale = max(rules["ocr_min_dpi"] / dpi, target / height)
         if scale < 0.95:
             band = ocr.scale_binary(band, scale)
-        title = ocr.recognise(
-            band, lang=self.config.ocr_language, timeout=max(1.0, min(limits.ocr_seconds_per_page, budget.left()))
+
+        def read(image: np.ndarray) -> ocr.OcrResult:
+            timeout = max(1.0, min(limits.ocr_seconds_per_page, budget.left()))
+            return ocr.recognise(image, lang=self.config.ocr_language, timeout=timeout)
+
+        # the header and the type name first: most pages are settled there, at half the text
+        cut = ocr.quiet_row(
+            band, round(band.shape[0] * rules["ocr_head_zone"] / rules["title_zone"]), round(band.shape[0] * 0.05)
         )
+        head = read(band[:cut])
+        if head.timed_out:
+            return None
+        if self._settles_quickly(head):
+            return head
+        title = ocr.stack(head, read(band[cut:]), cut / band.shape[0])
         return None if title.timed_out else title
+
+    def _settles_quickly(self, title: ocr.OcrResult) -> bool:
+        """Upright text that reads well, with cues in it, one-sided enough to need no more."""
+        lines = tuple(line.text for line in title.lines)
+        keywords = find_cues(Zones(lines, (), lines), self.lexicon)
+        return title.confident_words >= 8 and bool(keywords.hits) and decide.settled(keywords, self.rules)
 
     def _read_page(self, page: Page, budget: OcrBudget, signers: tuple[decide.Signer, ...]) -> PageReading:
         rules = self.rules

@@ -63,8 +63,14 @@ class Page:
         if dpi not in self._cache:
             if self._render is None:
                 raise DocumentError("NO_RENDER", "page cannot be rendered")
+            finer = min((d for d in self._cache if d > dpi), default=None)
             with stage("render"):
-                self._cache[dpi] = self._render(dpi)
+                if finer is None:
+                    self._cache[dpi] = self._render(dpi)
+                else:  # shrink the render already made (a few ms) rather than decode the page again
+                    image = self._cache[finer]
+                    size = (max(1, round(image.shape[1] * dpi / finer)), max(1, round(image.shape[0] * dpi / finer)))
+                    self._cache[dpi] = cv2.resize(image, size, interpolation=cv2.INTER_AREA)
         return self._cache[dpi]
 
     def gray(self, dpi: float) -> np.ndarray:

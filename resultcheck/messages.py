@@ -62,8 +62,11 @@ MESSAGES: dict[str, str] = {
     "BLANK_SHOW_THROUGH": "Trang {page} trắng, chỉ có vết hằn mờ của mặt sau tờ giấy.",
     "BLANK_PAGE_NUMBER_ONLY": "Trang {page} trắng, chỉ có số trang.",
     "BLANK_SOME_PAGES": "Có {count} trang trắng (trang {pages}) nhưng tệp vẫn có nội dung.",
+    "PAGES_NOT_READ": "Không đọc chữ trang {pages}: trang đầu đã đủ kết luận và các trang này không mở đầu "
+    "một văn bản được ban hành (không có tên cơ quan bên cạnh Quốc hiệu).",
     "CONTENT_TEXT_LAYER": "Trang {page} có chữ trong lớp văn bản ({letters} chữ cái).",
     "CONTENT_INK": "Trang {page} có nội dung (khoảng {ink_mm2} mm² nét mực).",
+    "CONTENT_TEXT_LINES": "Trang {page} có nội dung ({lines} dòng chữ ở phần đầu trang).",
     "CONTENT_DOCUMENT": "Văn bản có nội dung ({letters} chữ cái{images}).",
     "CONTENT_PICTURE": "Trang {page} là hình ảnh (ảnh chụp, tranh), không phải trang giấy trắng.",
     "IMAGE_TOO_SMALL": "Ảnh chỉ có {width}×{height} điểm ảnh, quá nhỏ để là bản quét một trang văn bản "

@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import access
-from .classify import Classifier
+from .classify import Classifier, page_header
 from .config import Config
-from .detectors import archive, blank, drawing, filetype
+from .detectors import archive, blank, drawing, filetype, layout
 from .detectors.filetype import FileType, Kind
 from .documents import Document, DocumentError, Page, meaningful_letters, open_document
 from .errors import InputError
@@ -274,7 +274,7 @@ class Pipeline:
         judged: list[PageBlankness] = []
         keep = self.config.rules.section("classify")["max_classified_pages"]
         for page in document.pages:
-            judged.append(self._page_blankness(page))
+            judged.append(self._page_blankness(page, after_content=any(not j.blank for j in judged)))
             if judged[-1].blank or keep <= 0:
                 page.forget_pixels()
             else:  # the classifier reads these pages next, from the same render (A4 at 150 dpi: 6 MB)
@@ -345,8 +345,10 @@ class Pipeline:
         )
         return look.is_picture(rules)
 
-    def _page_blankness(self, page: Page) -> PageBlankness:
-        """Text layer first (born-digital pages), else pixels. OCR is never asked."""
+    def _page_blankness(self, page: Page, *, after_content: bool = False) -> PageBlankness:
+        """Text layer first (born-digital pages), else pixels. OCR is never asked. Once the file
+        has shown content (so it is not blank), a scanned page whose top holds upright text lines
+        (the layout probe, which also tells the classifier whether to read it) needs no ink test."""
         n = page.number
         if not page.has_marks:
             return PageBlankness(True, reason("BLANK_EMPTY_PAGE", blank.NAME, page=n), 0.99)
@@ -355,6 +357,10 @@ class Pipeline:
         trusted = self._text_rules["min_letters"] if not page.has_raster else self._text_rules["min_letters_scanned"]
         if letters >= trusted:
             return PageBlankness(False, reason("CONTENT_TEXT_LAYER", blank.NAME, page=n, letters=letters), 0.99)
+        if after_content and page.has_raster:
+            lines = page_header(page, self.config).text_lines
+            if lines >= self.config.rules.section("classify")["layout_min_text_lines"]:
+                return PageBlankness(False, reason("CONTENT_TEXT_LINES", layout.NAME, page=n, lines=lines), 0.9)
         dpi = self._blank_rules["working_dpi"]
         gray = page.gray(dpi)
         ink = blank.judge_page(gray, page.px_per_mm(gray), page.has_raster, self._blank_rules)

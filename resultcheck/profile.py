@@ -27,6 +27,7 @@ STAGES = (
     "render",
     "gray",
     "blankness",
+    "layout",
     "signature",
     "orientation",
     "cleanup",

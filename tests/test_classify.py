@@ -11,7 +11,7 @@ from fixtures.generate import Generator
 from fixtures.layout import pdf_pages
 from fixtures.scan import encode, encode_pages
 from fixtures.texts import DOCUMENTS
-from resultcheck import Category
+from resultcheck import Category, profile
 
 pytestmark = pytest.mark.slow
 
@@ -52,6 +52,19 @@ def test_merged_pdf_with_the_result_after_the_inputs(checker, gen) -> None:
     merged = encode_pages([gen.scan(application, 150), gen.scan(decision, 150)], "pdf", 150, quality=60)
     verdict = checker.check_file(merged, "ghep.pdf")
     assert verdict.category is Category.RESULT and "MERGED_RESULT" in verdict.codes
+
+
+def test_a_scan_whose_first_page_decides_reads_no_other_page(checker, gen) -> None:
+    """Input pages after an input page show no issuer's header: their OCR is skipped."""
+    pages = [gen.scan(gen.document(k)[1], 200) for k in ("application", "declaration", "power-of-attorney")]
+    with profile.recording() as recorder:
+        verdict = checker.check_file(encode_pages(pages, "pdf", 200, quality=60), "dau-vao-scan.pdf")
+    assert verdict.category is Category.INPUT_COMPONENT
+    assert [r.page for r in verdict.reasons if r.code == "OCR_USED"] == [1]
+    assert recorder.calls["layout"] == 2 and recorder.calls["ocr_title"] == 1  # one title read: page 1's
+    # text lines at their tops: pages 2 and 3 are not blank, and need no ink test
+    assert [r.page for r in verdict.reasons if r.code == "CONTENT_TEXT_LINES"] == [2, 3]
+    assert next(r for r in verdict.reasons if r.code == "PAGES_NOT_READ").message.startswith("Không đọc chữ trang 2, 3")
 
 
 def test_all_pages_inputs_is_an_input(checker, gen) -> None:

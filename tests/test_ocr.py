@@ -99,3 +99,40 @@ def test_no_ocr_mode_never_calls_tesseract(monkeypatch) -> None:
     img = scanify(draw_page(title_page(), 200), 200, ScanStyle(), np.random.default_rng(1))
     verdict = Checker(Config(ocr=False), isolate=False).check_file(encode(img, "png", 200), "scan.png")
     assert "OCR_DISABLED" in verdict.codes and verdict.category is not Category.BLANK
+
+
+def test_the_title_zone_is_cut_between_text_lines() -> None:
+    binary = np.full((100, 50), 255, np.uint8)
+    binary[10:30] = 0  # a line of text...
+    binary[40:60] = 0  # ...and the next one: the quiet rows are 30-39
+    assert 30 <= ocr.quiet_row(binary, near=28, reach=5) <= 33  # never inside a line
+    assert 36 <= ocr.quiet_row(binary, near=41, reach=5) <= 39
+    assert ocr.quiet_row(binary, near=5, reach=0) == 5  # nowhere to look: the cut stays put
+
+
+def test_two_reads_of_one_image_stack_into_one() -> None:
+    upper = ocr.OcrResult((ocr.OcrLine("ỦY BAN NHÂN DÂN", 0.5, 90.0),), 3, 3, 0.1)
+    lower = ocr.OcrResult((ocr.OcrLine("Căn cứ Luật", 0.5, 80.0),), 3, 2, 0.2, timed_out=True)
+    both = ocr.stack(upper, lower, 0.6)
+    assert [(line.text, round(line.top, 2)) for line in both.lines] == [("ỦY BAN NHÂN DÂN", 0.3), ("Căn cứ Luật", 0.8)]
+    assert (both.words, both.confident_words, round(both.seconds, 1), both.timed_out) == (6, 5, 0.3, True)
+
+
+def test_a_decision_is_settled_by_its_header_alone(checker, monkeypatch) -> None:
+    """The quick read takes the header and type name first (the top quarter of an A4 page,
+    width:height about 1:0.35); a decision needs nothing more (the title zone is 1:0.59)."""
+    from fixtures.generate import Generator
+
+    shapes = []
+    recognise = ocr.recognise
+
+    def spy(image, **kwargs):
+        shapes.append(image.shape)
+        return recognise(image, **kwargs)
+
+    monkeypatch.setattr(ocr, "recognise", spy)
+    gen = Generator(seed=31)
+    _, page = gen.document("decision")
+    verdict = checker.check_file(encode(gen.scan(page, 200), "pdf", 200, quality=70), "qd.pdf")
+    assert verdict.category is Category.RESULT and verdict.confidence >= 0.9
+    assert len(shapes) == 1 and shapes[0][0] / shapes[0][1] < 0.45
