@@ -4,6 +4,11 @@ Fixed grey levels fail on recycled paper and under-exposed scans (NAPS2, Stirlin
 ink is measured against the page's own local paper level and noise. Specks, dust, the
 scanner's edge shadow, staples and punch holes are removed by size, shape and position,
 the centre weighs more than the margins, and a lone page number does not count.
+
+A scan whose marks are all the sheet's or the scanner's (streaks of a dirty drum running along
+the page, the edges of the sheet or of the pages under it, a row of punch or binding holes) is
+blank when no text line is left: text is rows of glyph-sized marks side by side; those marks are
+lines across the whole page, thin marks hugging an edge, or identical marks spaced along one.
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ import cv2
 import numpy as np
 
 NAME = "blank"
-VERSION = "1"
+VERSION = "2"
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,7 +29,7 @@ class PageInk:
 
     blank: bool
     code: str  # BLANK_EMPTY_PAGE, BLANK_NOISE_ONLY, BLANK_PAGE_NUMBER_ONLY,
-    # BLANK_SHOW_THROUGH, CONTENT_INK
+    # BLANK_SHOW_THROUGH, BLANK_SCAN_ARTEFACTS, CONTENT_INK
     ink_mm2: float  # centre-weighted ink area that counted as content
     components: int  # content components kept
     paper_level: int  # estimated paper grey level (0-255)
@@ -55,13 +60,13 @@ def judge_page(gray: np.ndarray, px_per_mm: float, scanned: bool, rules: dict[st
     """Judge one grey page. `scanned` pages may carry paper noise and show-through."""
     h, w = gray.shape
     diff, threshold, paper_level, _ = ink_contrast(gray, px_per_mm, scanned, rules)
-    kept, weights = _content_components(
+    kept, kept_weights = _content_components(
         diff > threshold, px_per_mm, scanned, rules, strong=diff > threshold * rules["strong_factor"]
     )
     real = _not_dust(kept, px_per_mm, rules)
     if scanned:
         real &= ~_streaks(kept, w, h, px_per_mm, rules)
-    marks, weights = kept[real], weights[real]
+    marks, weights = kept[real], kept_weights[real]
     ink_mm2 = float((marks[:, cv2.CC_STAT_AREA] * weights).sum()) / px_per_mm**2
     height_mm = h / px_per_mm
 
@@ -80,6 +85,8 @@ def judge_page(gray: np.ndarray, px_per_mm: float, scanned: bool, rules: dict[st
         if scanned and code == "BLANK_NOISE_ONLY" and _has_faint_text(diff, threshold, px_per_mm, rules):
             code = "BLANK_SHOW_THROUGH"
         return PageInk(True, code, round(ink_mm2, 2), len(marks), paper_level, round(threshold, 1))
+    if scanned and _only_scan_artefacts(kept, real, kept_weights, w, h, px_per_mm, rules):
+        return PageInk(True, "BLANK_SCAN_ARTEFACTS", round(ink_mm2, 2), len(marks), paper_level, round(threshold, 1))
     return PageInk(
         False,
         "CONTENT_INK",
@@ -89,6 +96,142 @@ def judge_page(gray: np.ndarray, px_per_mm: float, scanned: bool, rules: dict[st
         round(threshold, 1),
         _union_box_mm(marks, px_per_mm),
     )
+
+
+def _only_scan_artefacts(
+    kept: np.ndarray, real: np.ndarray, weights: np.ndarray, w: int, h: int, px_per_mm: float, rules: dict[str, Any]
+) -> bool:
+    """Every mark that counted is the sheet's or the scanner's, and no text line is left.
+
+    Artefacts: page-long bands of marks (a dirty drum or roller, found among all kept marks, dust
+    included, since a streak is mostly dots), thin marks hugging an edge (the sheet's edge, the
+    pages under it, a fold's end) and rows of identical holes along an edge. What is left must be
+    text (a row of glyph-sized marks) or an object as large as a signature or a seal to be content.
+    """
+    if real.sum() > rules["artefact_max_marks"]:  # a page of text: nothing to explain away
+        return False
+    artefact = _bands(kept, w, h, px_per_mm, rules) | _edge_marks(kept, w, h, px_per_mm, rules)
+    artefact |= _hole_rows(kept, w, h, px_per_mm, rules)
+    left = np.flatnonzero(real & ~artefact)
+    rest = np.zeros(len(kept), dtype=bool)
+    rest[left[_not_dust(kept[left], px_per_mm, rules)]] = True  # a streak's neighbour alone is dust
+    if _text_lines(kept[rest], px_per_mm, rules):
+        return False
+    marks = kept[rest]
+    ink_mm2 = float((marks[:, cv2.CC_STAT_AREA] * weights[rest]).sum()) / px_per_mm**2
+    largest_mm = float(np.maximum(marks[:, 2], marks[:, 3]).max()) / px_per_mm if len(marks) else 0.0
+    return ink_mm2 < rules["min_ink_mm2"] or largest_mm < rules["single_mark_min_extent_mm"]
+
+
+def _bands(kept: np.ndarray, w: int, h: int, px_per_mm: float, rules: dict[str, Any]) -> np.ndarray:
+    """Marks on a narrow line running along the page (small skew allowed), with clean paper beside it.
+
+    A band spans much of the page and reaches into the margin at one end at least: a line of text,
+    read either way (a page scanned sideways), stops at the page's margins. Beside a column or row
+    of letters there are more letters; beside a streak, clean paper. Every narrow mark centred in a
+    band belongs to it.
+    """
+    n = len(kept)
+    out = np.zeros(n, dtype=bool)
+    if n < rules["band_min_marks"]:
+        return out
+    x, y, bw, bh = (kept[:, i].astype(np.float64) for i in range(4))
+    cx, cy = x + bw / 2, y + bh / 2
+    band = rules["band_mm"] * px_per_mm
+    reach = rules["band_edge_reach_mm"] * px_per_mm
+    flank = rules["band_flank_mm"] * px_per_mm
+    steps = round(rules["band_max_skew_deg"] / rules["band_skew_step_deg"])
+    for horizontal in (True, False):
+        start, end, length = (x, x + bw, w) if horizontal else (y, y + bh, h)
+        narrow = (bh if horizontal else bw) <= rules["band_max_across_mm"] * px_per_mm
+        min_span = rules["band_min_span"][0 if horizontal else 1] * length
+        for k in range(-steps, steps + 1):
+            slope = np.tan(np.radians(k * rules["band_skew_step_deg"]))
+            v = cy - slope * cx if horizontal else cx - slope * cy
+            bins = np.floor(v / band).astype(int)
+            for b in np.unique(bins[narrow]):
+                members = narrow & ((bins == b) | (bins == b + 1))
+                if members.sum() < rules["band_min_marks"]:
+                    continue
+                lo, hi = start[members].min(), end[members].max()
+                if hi - lo < min_span or (lo > reach and hi < length - reach):
+                    continue  # short, or stopping short of both edges as text lines stop at the margins
+                order = np.argsort(start[members])
+                covered = np.maximum.accumulate(end[members][order])
+                if (start[members][order][1:] - covered[:-1]).max(initial=0) > rules["band_max_gap"] * length:
+                    continue
+                low, high = v[members].min() - band / 2, v[members].max() + band / 2
+                inside = narrow & (v >= low) & (v <= high)
+                beside = ((v >= low - flank) & (v < low)) | ((v > high) & (v <= high + flank))
+                if beside.sum() <= rules["band_max_flank_share"] * inside.sum():
+                    out |= inside
+    return out
+
+
+def _edge_marks(kept: np.ndarray, w: int, h: int, px_per_mm: float, rules: dict[str, Any]) -> np.ndarray:
+    """Thin marks lying along an edge, inside the edge zone: the sheet's edge, pages under it, a fold's end."""
+    x, y, bw, bh = (kept[:, i].astype(np.float64) for i in range(4))
+    zone, aspect = rules["edge_zone_mm"] * px_per_mm, rules["edge_min_aspect"]
+    along_x = (bw >= aspect * bh) & ((y + bh <= zone) | (y >= h - zone))
+    along_y = (bh >= aspect * bw) & ((x + bw <= zone) | (x >= w - zone))
+    return along_x | along_y
+
+
+def _hole_rows(kept: np.ndarray, w: int, h: int, px_per_mm: float, rules: dict[str, Any]) -> np.ndarray:
+    """Two or more identical marks near one edge, at one distance from it, spaced far apart: punch or
+    binding holes (round or oblong). Letters of a line touch their neighbours; holes do not."""
+    out = np.zeros(len(kept), dtype=bool)
+    x, y, bw, bh = (kept[:, i].astype(np.float64) for i in range(4))
+    size = np.maximum(bw, bh)
+    lo, hi = (d * px_per_mm for d in rules["hole_row_size_mm"])
+    cx, cy = x + bw / 2, y + bh / 2
+    tolerance = rules["hole_row_size_tolerance"]
+    for depth, along in ((cy, cx), (h - cy, cx), (cx, cy), (w - cx, cy)):
+        candidate = (size >= lo) & (size <= hi) & (depth <= rules["punch_hole_band_mm"] * px_per_mm)
+        for i in np.flatnonzero(candidate):
+            same = candidate & (np.abs(bw - bw[i]) <= tolerance * bw[i]) & (np.abs(bh - bh[i]) <= tolerance * bh[i])
+            same &= np.abs(depth - depth[i]) <= rules["hole_row_align_mm"] * px_per_mm
+            spacing = np.diff(np.sort(along[same]))
+            if len(spacing) and spacing.min() >= rules["hole_row_min_spacing"] * size[i]:
+                out |= same
+    return out
+
+
+def _text_lines(kept: np.ndarray, px_per_mm: float, rules: dict[str, Any]) -> int:
+    """Rows of glyph-sized marks of similar height, overlapping vertically and side by side (a gap of at
+    most about a letter's height): text lines, read horizontally or (a page scanned sideways) vertically."""
+    lines = 0
+    lo, hi = (d * px_per_mm for d in rules["glyph_height_mm"])
+    for start_col, size_col, top_col, height_col in ((0, 2, 1, 3), (1, 3, 0, 2)):
+        glyph = (kept[:, height_col] >= lo) & (kept[:, height_col] <= hi)
+        if glyph.sum() < rules["line_min_marks"]:
+            continue
+        g = kept[glyph].astype(np.float64)
+        a0, a1 = g[:, start_col], g[:, start_col] + g[:, size_col]
+        c0, t = g[:, top_col], g[:, height_col]
+        overlap = np.minimum(c0[:, None] + t[:, None], c0 + t) - np.maximum(c0[:, None], c0)
+        small, big = np.minimum(t[:, None], t), np.maximum(t[:, None], t)
+        gap = np.maximum(a0[:, None] - a1, a0 - a1[:, None])
+        link = (overlap >= rules["line_min_overlap"] * small) & (big <= rules["line_max_height_ratio"] * small)
+        link &= gap <= rules["line_max_gap"] * big
+        roots = _union(len(g), *np.nonzero(np.triu(link, 1)))
+        lines += int((np.bincount(roots) >= rules["line_min_marks"]).sum())
+    return lines
+
+
+def _union(n: int, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """Connected groups of n items linked pairwise: each item's group root."""
+    parent = list(range(n))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i, j in zip(left.tolist(), right.tolist(), strict=True):
+        parent[root(i)] = root(j)
+    return np.array([root(i) for i in range(n)], dtype=np.int64)
 
 
 def _streaks(kept: np.ndarray, w: int, h: int, px_per_mm: float, rules: dict[str, Any]) -> np.ndarray:

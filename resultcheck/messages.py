@@ -61,6 +61,10 @@ MESSAGES: dict[str, str] = {
     "BLANK_NOISE_ONLY": "Trang {page} chỉ có vết bẩn/nhiễu máy quét, không có nội dung.",
     "BLANK_SHOW_THROUGH": "Trang {page} trắng, chỉ có vết hằn mờ của mặt sau tờ giấy.",
     "BLANK_PAGE_NUMBER_ONLY": "Trang {page} trắng, chỉ có số trang.",
+    "BLANK_SCAN_ARTEFACTS": (
+        "Trang {page} trắng: chỉ có vết của máy quét và tờ giấy (vệt trống mực, mép giấy, lỗ bấm/lỗ đóng gáy), "
+        "không có dòng chữ nào."
+    ),
     "BLANK_SOME_PAGES": "Có {count} trang trắng (trang {pages}) nhưng tệp vẫn có nội dung.",
     "PAGES_NOT_READ": "Không đọc chữ trang {pages}: trang đầu đã đủ kết luận và các trang này không mở đầu "
     "một văn bản được ban hành (không có tên cơ quan bên cạnh Quốc hiệu).",

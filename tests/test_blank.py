@@ -161,3 +161,94 @@ def test_empty_and_whitespace_docx_is_blank(checker) -> None:
     assert checker.check_file(docx_bytes(["", "  "]), "a.docx").codes == ("BLANK_DOCUMENT",)
     assert checker.check_file(odt_bytes([""]), "a.odt").category is Category.BLANK
     assert checker.check_file(docx_bytes(["Đơn đề nghị"]), "b.docx").category is not Category.BLANK
+
+
+# ------------------------------------------------------------------ the sheet's and the scanner's marks
+
+
+def _streak(draw, rng, mm, vertical: bool, at_mm: float, skew: float) -> None:
+    """A dirty drum's streak: fuzzy dots and smudges along the whole page, slightly skewed."""
+    for t in np.arange(8, 289 if vertical else 202, 1.2):
+        if rng.random() < 0.35:
+            continue
+        across = at_mm + skew * t + rng.normal(0, 0.6)
+        r = rng.uniform(0.3, 1.4) if rng.random() < 0.8 else rng.uniform(1.5, 2.5)
+        x, y = (across, t) if vertical else (t, across)
+        draw.ellipse([mm(x - r), mm(y - r), mm(x + r), mm(y + r)], fill=(int(rng.integers(40, 110)),) * 3)
+
+
+def _sheet_edges(draw, rng, mm) -> None:
+    """The edges of the pages under the sheet (PageBorder) and a lid-white wedge of a rotated sheet."""
+    draw.line([mm(9), mm(60), mm(10), mm(240)], fill=(60, 60, 60), width=2)
+    draw.line([mm(30), mm(289), mm(180), mm(291)], fill=(50, 50, 50), width=3)
+
+
+def _binding_holes(draw, rng, mm) -> None:
+    for x in (45, 100, 155):
+        draw.rectangle([mm(x), mm(6), mm(x + 12), mm(12)], outline=(30, 30, 30), width=3)
+
+
+ARTEFACTS = {
+    "drum-vertical": lambda d, r, mm: (_streak(d, r, mm, True, 70, 0.02), _streak(d, r, mm, True, 150, 0.02)),
+    "drum-horizontal": lambda d, r, mm: (_streak(d, r, mm, False, 120, -0.01), _streak(d, r, mm, False, 200, 0.0)),
+    "sheet-edges": _sheet_edges,
+    "binding-holes": _binding_holes,
+}
+
+
+def _with(page: PageLayout, artefact: str, seed: int, dpi: int = 150) -> np.ndarray:
+    from PIL import ImageDraw
+
+    img = draw_page(page, dpi)
+    rng = np.random.default_rng(seed)
+    ARTEFACTS[artefact](ImageDraw.Draw(img), rng, lambda v: round(v * dpi / 25.4))
+    return np.asarray(scanify(img, dpi, ScanStyle(paper=232, noise_sigma=5), rng).convert("L"))
+
+
+@pytest.mark.parametrize("artefact", list(ARTEFACTS))
+def test_only_the_sheets_and_the_scanners_marks_is_blank(rules, artefact) -> None:
+    plain = judge(_with(empty(), artefact, seed=11), rules, dpi=150)
+    assert plain.blank and plain.code == "BLANK_SCAN_ARTEFACTS", plain
+
+
+def _signature() -> PageLayout:
+    page = empty()
+    page.marks.append(Mark("signature", 120, 200, 45, 14, (25, 45, 160), seed=3))
+    return page
+
+
+def _seal() -> PageLayout:
+    page = empty()
+    page.marks.append(Mark("seal", 110, 150, 36, 36, (205, 35, 40)))
+    return page
+
+
+@pytest.mark.parametrize("artefact", list(ARTEFACTS))
+@pytest.mark.parametrize(
+    "content",
+    [
+        lambda: one_line("Đã nhận đủ hồ sơ.", 140),
+        lambda: one_line("Số: 125/QĐ-UBND", 30, size=12),
+        _signature,
+        _seal,
+    ],
+    ids=["short-line", "number-line", "signature", "seal"],
+)
+def test_content_beside_the_scanners_marks_is_not_blank(rules, artefact, content) -> None:
+    ink = judge(_with(content(), artefact, seed=12), rules, dpi=150)
+    assert not ink.blank and ink.code == "CONTENT_INK", ink
+
+
+def test_a_text_page_with_drum_streaks_is_not_blank(rules, decision_page) -> None:
+    for artefact in ("drum-vertical", "drum-horizontal"):
+        assert not judge(_with(decision_page, artefact, seed=13), rules, dpi=150).blank, artefact
+
+
+@pytest.mark.parametrize("seed, angle", [(1, 90), (2, 270), (5, 270)])
+def test_a_page_scanned_sideways_is_not_streaks(rules, seed, angle) -> None:
+    """Its text lines run down the page, as drum streaks do; but they stop at the page's margins."""
+    from fixtures.generate import Generator
+
+    g = Generator(seed)
+    img = g.scan(g.document("receipt-slip")[1], 150).rotate(angle, expand=True)
+    assert not judge(np.asarray(img.convert("L")), rules, dpi=150).blank
