@@ -122,6 +122,8 @@ class IsolatedChecker:
         ours, theirs = socket.socketpair()
         home = str(Path(__file__).resolve().parent.parent)  # where this resultcheck is importable from
         main = threading.current_thread() is threading.main_thread()
+        # -P: the caller's working folder is not on the path, so a `resultcheck` folder there
+        # (another checkout) cannot stand in for this one
         code = (
             f"import sys; sys.path.append({home!r}); from resultcheck.isolation import _serve; "
             f"_serve({theirs.fileno()}, {os.getpid()}, {main})"
@@ -129,7 +131,10 @@ class IsolatedChecker:
         try:
             # a process group of its own: a terminal's Ctrl-C goes to the caller, which decides
             self._process = subprocess.Popen(
-                [sys.executable, "-c", code], pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL, process_group=0
+                [sys.executable, "-P", "-c", code],
+                pass_fds=(theirs.fileno(),),
+                stdin=subprocess.DEVNULL,
+                process_group=0,
             )
         finally:
             theirs.close()

@@ -47,8 +47,9 @@ def matches(expected: str, actual: str) -> bool:
 
 
 def slow_scan(generator: Generator, pages: int = 3) -> bytes:
-    """Dense 300 dpi pages with no cue at all: title-zone OCR settles nothing, so every page is
-    read in full (several seconds each) — for tests of time limits."""
+    """Dense 300 dpi pages with no cue at all: title-zone OCR settles nothing, so the first page
+    is read in full (several seconds) — for tests of time limits. (The later pages show no
+    issuer's header: they are not read.)"""
     from fixtures.layout import Line, layout_lines
     from fixtures.scan import encode_pages
 

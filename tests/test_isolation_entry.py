@@ -26,6 +26,18 @@ def test_readme_example_runs_as_a_script(tmp_path) -> None:
     assert "Traceback" not in proc.stderr
 
 
+def test_the_child_imports_the_callers_resultcheck_whatever_the_working_folder(tmp_path) -> None:
+    """A `resultcheck` folder in the working folder (another checkout) does not stand in for
+    the caller's own package in the parser child."""
+    (tmp_path / "resultcheck").mkdir()
+    (tmp_path / "resultcheck" / "__init__.py").write_text("raise ImportError('the wrong resultcheck')\n")
+    kq = SAMPLES / "result" / "decision-sample-text_pdf.pdf"
+    script = f"import sys; sys.path.remove(''); import resultcheck; print(resultcheck.check_file({str(kq)!r}).category)"
+    proc = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True, timeout=180)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "result"
+
+
 def test_input_fingerprints_are_parsed_in_the_child(tmp_path, monkeypatch) -> None:
     factory = DossierFactory(seed=606)
     _, page = factory.g.document("decision")

@@ -219,7 +219,8 @@ def test_slow_requests_time_out_into_a_verdict_and_do_not_stall_health(server, s
         assert answer.status_code == 200
         codes = [r["code"] for r in answer.json()["reasons"]]
         assert answer.json()["category"] != "blank"
-        assert "LIMIT_REQUEST_TIME" in codes or answer.json()["category"] in ("result", "input_component")
+        # in time: the honest verdict on a list with no cue of either side
+        assert "LIMIT_REQUEST_TIME" in codes or answer.json()["category"] in ("result", "input_component", "other")
     assert any("LIMIT_REQUEST_TIME" in [r["code"] for r in a.json()["reasons"]] for a in answers)
 
 
