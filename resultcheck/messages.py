@@ -66,8 +66,8 @@ MESSAGES: dict[str, str] = {
         "không có dòng chữ nào."
     ),
     "BLANK_SOME_PAGES": "Có {count} trang trắng (trang {pages}) nhưng tệp vẫn có nội dung.",
-    "PAGES_NOT_READ": "Không đọc chữ trang {pages}: trang đầu đã đủ kết luận và các trang này không mở đầu "
-    "một văn bản được ban hành (không có tên cơ quan bên cạnh Quốc hiệu).",
+    "PAGES_NOT_READ": "Không đọc kỹ trang {pages}: các trang này không mở đầu một văn bản được ban hành "
+    "(không có tên cơ quan bên cạnh Quốc hiệu, hay tên loại văn bản kết quả ở đầu trang).",
     "CONTENT_TEXT_LAYER": "Trang {page} có chữ trong lớp văn bản ({letters} chữ cái).",
     "CONTENT_INK": "Trang {page} có nội dung (khoảng {ink_mm2} mm² nét mực).",
     "CONTENT_TEXT_LINES": "Trang {page} có nội dung ({lines} dòng chữ ở phần đầu trang).",

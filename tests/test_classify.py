@@ -64,7 +64,7 @@ def test_a_scan_whose_first_page_decides_reads_no_other_page(checker, gen) -> No
     assert recorder.calls["layout"] == 2 and recorder.calls["ocr_title"] == 1  # one title read: page 1's
     # text lines at their tops: pages 2 and 3 are not blank, and need no ink test
     assert [r.page for r in verdict.reasons if r.code == "CONTENT_TEXT_LINES"] == [2, 3]
-    assert next(r for r in verdict.reasons if r.code == "PAGES_NOT_READ").message.startswith("Không đọc chữ trang 2, 3")
+    assert next(r for r in verdict.reasons if r.code == "PAGES_NOT_READ").message.startswith("Không đọc kỹ trang 2, 3:")
 
 
 def test_all_pages_inputs_is_an_input(checker, gen) -> None:
