@@ -262,7 +262,7 @@ class Classifier:
                         )
                     ],
                 )
-        raw = page.gray(dpi)
+        raw = page.gray_once(dpi)  # the full-resolution read: nothing else uses it
         gray = ocr.clean_for_ocr(raw, dpi / 25.4)
 
         def timeout() -> float:

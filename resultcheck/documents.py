@@ -54,6 +54,7 @@ class Page:
     has_raster: bool = False  # a scan or photo: paper noise and show-through are possible
     has_marks: bool = True  # False when the page has no objects at all (nothing to render)
     _render: Callable[[float], np.ndarray] | None = None
+    _render_gray: Callable[[float], np.ndarray] | None = None  # PDF: grey straight from PDFium
     _text_band: Callable[[float, float], str] | None = None
     _cache: dict[float, np.ndarray] = field(default_factory=dict)
     memo: dict[str, Any] = field(default_factory=dict)  # what one stage read and a later one reuses
@@ -77,6 +78,14 @@ class Page:
         rgb = self.rgb(dpi)
         with stage("gray"):
             return cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
+
+    def gray_once(self, dpi: float) -> np.ndarray:
+        """A grey render for one reader (OCR at full resolution), not kept: a PDF page comes grey
+        from PDFium, without the RGB render and its BGRA bitmap (a quarter of their memory)."""
+        if dpi in self._cache or self._render_gray is None:
+            return self.gray(dpi)
+        with stage("render"):
+            return self._render_gray(dpi)
 
     def text_between(self, top: float, bottom: float) -> str | None:
         """Text-layer text between two heights (fractions from the top); None without geometry."""
@@ -214,6 +223,13 @@ def _pdf_pages(pdf: pdfium.PdfDocument, count: int, limits: Limits) -> Iterator[
             bitmap = page.render(scale=dpi / 72, rev_byteorder=True, fill_color=(255, 255, 255, 255))
             return np.ascontiguousarray(bitmap.to_numpy()[:, :, :3])
 
+        def render_gray(
+            dpi: float, page: pdfium.PdfPage = page, w: float = width_mm, h: float = height_mm
+        ) -> np.ndarray:
+            dpi = _bounded_dpi(dpi, w, h, limits)
+            bitmap = page.render(scale=dpi / 72, grayscale=True, fill_color=(255, 255, 255, 255))
+            return np.ascontiguousarray(bitmap.to_numpy().reshape(bitmap.height, bitmap.width))
+
         def text_band(
             top: float, bottom: float, page: pdfium.PdfPage = page, w: float = width_pt, h: float = height_pt
         ) -> str:
@@ -231,6 +247,7 @@ def _pdf_pages(pdf: pdfium.PdfDocument, count: int, limits: Limits) -> Iterator[
             has_raster=pdfium_c.FPDF_PAGEOBJ_IMAGE in kinds,
             has_marks=bool(kinds) or annots > 0,
             _render=render,
+            _render_gray=render_gray,
             _text_band=text_band,
         )
 
