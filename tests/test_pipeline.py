@@ -108,3 +108,20 @@ def test_docx_with_a_corrupt_deflate_stream_is_unreadable(checker) -> None:
         docx[i] ^= 0x5A
     verdict = checker.check_file(bytes(docx), "hong.docx")
     assert verdict.category is Category.UNREADABLE and verdict.codes == ("OFFICE_CORRUPT",)
+
+
+def test_a_pdf_page_for_ocr_is_rendered_grey_and_not_kept(generator) -> None:
+    """The full-resolution OCR read gets its grey page straight from PDFium (no RGB render kept)."""
+    import numpy as np
+
+    from fixtures.scan import encode
+    from resultcheck.documents import open_pdf
+    from resultcheck.limits import Limits
+
+    _, page_layout = generator.document("decision")
+    data = encode(generator.scan(page_layout, 200), "pdf", 200, quality=70)
+    page = next(open_pdf(data, Limits()).pages)
+    once = page.gray_once(250)
+    assert not page._cache  # nothing kept
+    assert once.ndim == 2 and once.shape == page.gray(250).shape
+    assert np.abs(once.astype(int) - page.gray(250)).mean() < 0.5  # the same page, to a grey level
