@@ -19,7 +19,7 @@ import numpy as np
 from . import decide
 from .config import Config
 from .detectors import drawing, language, layout, ocr, seal, signature
-from .detectors.keywords import Zones, find_cues, zones_from_lines
+from .detectors.keywords import KeywordEvidence, Zones, find_cues, zones_from_lines
 from .documents import Page, meaningful_letters
 from .messages import reason
 from .models import Category, Reason
@@ -159,16 +159,17 @@ class Classifier:
         head = read(band[:cut])
         if head.timed_out:
             return None
-        if self._settles_quickly(head):
+        lines = tuple(line.text for line in head.lines)
+        if self._settles_quickly(head, find_cues(Zones(lines, (), lines), self.lexicon)):
             return head
         title = ocr.stack(head, read(band[cut:]), cut / band.shape[0])
         return None if title.timed_out else title
 
-    def _settles_quickly(self, title: ocr.OcrResult) -> bool:
-        """Upright text that reads well, with cues in it, one-sided enough to need no more."""
-        lines = tuple(line.text for line in title.lines)
-        keywords = find_cues(Zones(lines, (), lines), self.lexicon)
-        return title.confident_words >= 8 and bool(keywords.hits) and decide.settled(keywords, self.rules)
+    def _settles_quickly(self, title: ocr.OcrResult, keywords: KeywordEvidence) -> bool:
+        """A quick read of the title zone is enough: upright text that reads well, with cues in
+        the zone itself, and `keywords` (its evidence) one-sided enough to need no more."""
+        title_cues = find_cues(Zones(tuple(line.text for line in title.lines), (), ()), self.lexicon).hits
+        return title.confident_words >= 8 and bool(title_cues) and decide.settled(keywords, self.rules)
 
     def _read_page(self, page: Page, budget: OcrBudget, signers: tuple[decide.Signer, ...]) -> PageReading:
         rules = self.rules
@@ -244,8 +245,7 @@ class Classifier:
             # settled on upright text that reads well: what the full-resolution read would
             # conclude without orientation or full-page OCR; otherwise read again at ocr_dpi
             keywords, title = quick
-            title_cues = find_cues(Zones(tuple(line.text for line in title.lines), (), ()), self.lexicon).hits
-            if title.confident_words >= 8 and title_cues and decide.settled(keywords, rules):
+            if self._settles_quickly(title, keywords):
                 return (
                     keywords,
                     title,
