@@ -13,12 +13,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
-
-import cv2
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 from .keywords import fold
+
+if TYPE_CHECKING:
+    import numpy as np
+
+# numpy and OpenCV are imported where pixels are compared: a scan worker holds fingerprints
+# and loads them only for a dossier whose inputs are scans (it parses nothing itself).
 
 NAME = "duplicate"
 FINGERPRINT_DPI = 100
@@ -54,6 +57,9 @@ def text_fingerprint(text: str) -> tuple[frozenset[str], frozenset[str]]:
 
 
 def content_crop(gray: np.ndarray) -> np.ndarray:
+    import cv2
+    import numpy as np
+
     ink = cv2.GaussianBlur(gray, (5, 5), 0) < 200
     ys, xs = np.nonzero(ink)
     if len(xs) == 0:
@@ -63,6 +69,9 @@ def content_crop(gray: np.ndarray) -> np.ndarray:
 
 def perceptual_hash(gray: np.ndarray) -> np.ndarray:
     """64-bit DCT hash of the content-cropped page."""
+    import cv2
+    import numpy as np
+
     small = cv2.resize(content_crop(gray), (32, 32), interpolation=cv2.INTER_AREA).astype(np.float32)
     low = cv2.dct(small)[:8, :8]
     return (low > np.median(low.ravel()[1:])).ravel()
@@ -70,6 +79,9 @@ def perceptual_hash(gray: np.ndarray) -> np.ndarray:
 
 def same_page(a: np.ndarray, b: np.ndarray, rules: dict[str, Any]) -> tuple[int, float, float]:
     """(RANSAC inliers, share of b's ink found in a, share of a's ink found in b) after aligning b onto a."""
+    import cv2
+    import numpy as np
+
     orb = cv2.ORB_create(rules["orb_features"])  # type: ignore[attr-defined]
     ka, da = orb.detectAndCompute(a, None)
     kb, db = orb.detectAndCompute(b, None)
@@ -103,7 +115,7 @@ def compare(result: PageFingerprint, candidate: PageFingerprint, rules: dict[str
     if result.sha256 == candidate.sha256:
         return Match("identical", 1.0)
     if result.gray is not None and candidate.gray is not None:
-        distance = int(np.count_nonzero(result.phash != candidate.phash))
+        distance = int((result.phash != candidate.phash).sum())
         if distance > rules["phash_max_distance"]:
             return None
         # All of the input is in the result; the result may add a little (a certification

@@ -22,7 +22,7 @@ from typing import Any
 from rapidfuzz import fuzz
 
 NAME = "keywords"
-SIDES = ("result", "input", "process", "certified", "layout", "normative", "private", "admin")
+SIDES = ("result", "input", "process", "certified", "layout", "normative", "private", "admin", "draft")
 ZONES = ("head", "title", "signing", "any")
 
 

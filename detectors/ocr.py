@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import atexit
 import ctypes
-import ctypes.util
 import os
 import re
 import threading
@@ -23,6 +22,7 @@ import numpy as np
 import pytesseract
 from PIL import Image
 
+from . import libtesseract
 from .blank import paper_background
 
 NAME = "ocr"
@@ -154,49 +154,8 @@ class _Tesseract:
     once per process (no process start, no model load per call), so it reads exactly as the
     command line does. Not thread-safe: one per thread (`warm_engine`)."""
 
-    lib: Any = None
-
-    @classmethod
-    def load(cls) -> Any:
-        if cls.lib is None:
-            lib = None
-            for name in ("libtesseract.so.5", "libtesseract.5.dylib"):  # without find_library's subprocesses
-                try:
-                    lib = ctypes.CDLL(name)
-                    break
-                except OSError:
-                    continue
-            if lib is None:
-                found = ctypes.util.find_library("tesseract")
-                if found is None:
-                    raise OSError("libtesseract not found")
-                lib = ctypes.CDLL(found)
-            p, i, s = ctypes.c_void_p, ctypes.c_int, ctypes.c_char_p
-            for fn, res, args in (
-                ("TessVersion", s, []),
-                ("TessBaseAPICreate", p, []),
-                ("TessBaseAPIDelete", None, [p]),
-                ("TessBaseAPIInit2", i, [p, s, s, i]),
-                ("TessBaseAPISetVariable", i, [p, s, s]),
-                ("TessBaseAPIEnd", None, [p]),
-                ("TessBaseAPISetPageSegMode", None, [p, i]),
-                ("TessBaseAPISetImage", None, [p, s, i, i, i, i]),
-                ("TessBaseAPISetSourceResolution", None, [p, i]),
-                ("TessBaseAPIRecognize", i, [p, p]),
-                ("TessBaseAPIGetTsvText", p, [p, i]),
-                ("TessBaseAPIClear", None, [p]),
-                ("TessDeleteText", None, [p]),
-                ("TessMonitorCreate", p, []),
-                ("TessMonitorDelete", None, [p]),
-                ("TessMonitorSetDeadlineMSecs", None, [p, i]),
-            ):
-                getattr(lib, fn).restype = res
-                getattr(lib, fn).argtypes = args
-            cls.lib = lib
-        return cls.lib
-
     def __init__(self, lang: str) -> None:
-        self.lib = self.load()
+        self.lib = libtesseract.load()
         self.handle = self.lib.TessBaseAPICreate()
         if self.lib.TessBaseAPIInit2(self.handle, None, lang.encode(), 1) != 0:  # OEM_LSTM_ONLY, like --oem 1
             self.lib.TessBaseAPIDelete(self.handle)
@@ -256,16 +215,6 @@ def warm_engine(lang: str) -> _Tesseract | None:
         except (OSError, AttributeError, OcrUnavailable):
             engines[key] = None  # the command line then says why, or reads
     return engines[key]
-
-
-def warm_version() -> str | None:
-    """libtesseract's version where the warm engine can load it ('5.3.0'), else None."""
-    if os.environ.get("RESULTCHECK_OCR_ENGINE", "warm") == "cli":
-        return None
-    try:
-        return str(_Tesseract.load().TessVersion().decode())
-    except (OSError, AttributeError):
-        return None
 
 
 _TSV_INTS = ("level", "page_num", "block_num", "par_num", "line_num", "word_num", "left", "top", "width", "height")

@@ -16,7 +16,6 @@ from .dossier import Dossier, DossierVerdict
 from .isolation import IsolatedChecker
 from .judge import CheckAttachment, DossierChecker
 from .models import FileVerdict
-from .pipeline import Pipeline
 from .versions import versions_for
 
 
@@ -37,9 +36,12 @@ class Checker:
         self.config = config or Config()
         self.versions = versions_for(self.config)
         isolated = self.config.isolate if isolate is None else isolate
-        self.files: FileChecker = (
-            IsolatedChecker(self.config, self.versions) if isolated else Pipeline(self.config, self.versions)
-        )
+        if isolated:  # the parsers (PDFium, OpenCV, Tesseract) load in the child only
+            self.files: FileChecker = IsolatedChecker(self.config, self.versions)
+        else:
+            from .pipeline import Pipeline
+
+            self.files = Pipeline(self.config, self.versions)
 
     def close(self) -> None:
         """Stop the isolated parser process (also stopped when the interpreter exits)."""

@@ -5,6 +5,7 @@ rules.toml, so a change of policy changes the rules version stamped into verdict
 
 Order of the questions, most specific first:
   1. a one-stop process form                      → input_component (PROCESS_FORM)
+     a document marked "DỰ THẢO" (a draft)         → input_component (DRAFT_DOCUMENT)
   2. a normative legal text (Luật, Nghị định…)    → other (NORMATIVE_DOCUMENT)
   3. a private company's letter                    → other (PRIVATE_ISSUER), unless it is an input
   4. result evidence against input evidence        → result / input_component, confidence from the margin
@@ -109,7 +110,7 @@ def leans_result(evidence: Evidence, rules: dict[str, Any], *, first_page: bool 
     kw = evidence.keywords
     if not first_page and not any(h.cue.side == "result" and h.cue.zone in ("head", "title") for h in kw.hits):
         return False
-    return weigh(evidence, rules).margin > 0 and not _normative(kw, rules)
+    return weigh(evidence, rules).margin > 0 and not _normative(kw, rules) and kw.score("draft") == 0
 
 
 def _normative(kw: KeywordEvidence, rules: dict[str, Any]) -> bool:
@@ -145,6 +146,15 @@ def _category(evidence: Evidence, w: Weights, rules: dict[str, Any]) -> Decision
     process, inputs = kw.score("process"), kw.score("input")
     if process > 0 and process >= inputs and w.against > w.for_result:
         return _side(Category.INPUT_COMPONENT, "PROCESS_FORM", w, kw, rules)
+    if kw.score("draft") > 0 and kw.result > 0:  # numbered and signed only when issued
+        return Decision(
+            Category.INPUT_COMPONENT,
+            rules["draft_confidence"],
+            "DRAFT_DOCUMENT",
+            {"found": ", ".join(kw.labels(("result",)))},
+            "du_thao",
+            tuple(kw.labels(("draft",))),
+        )
     if _normative(kw, rules):
         strength = kw.score("normative")
         confidence = rules["normative_confidence"] if strength >= rules["normative_sure"] else rules["cap_unsure"]

@@ -19,7 +19,6 @@ from typing import Any
 
 from . import access
 from .detectors import duplicate, filetype
-from .documents import DocumentError, open_document
 from .dossier import Attachment, Dossier, DossierVerdict, FileEntry, Status
 from .errors import MissingFileError
 from .hashing import sha256_file
@@ -36,6 +35,8 @@ NAME = "dossier"  # the `source` of this module's reasons (stable in the JSON)
 
 def fingerprint(data: bytes, sha256: str, limits: Limits) -> duplicate.PageFingerprint:
     """The first page with marks as ~100 dpi grey pixels, or the words of a text document."""
+    from .documents import DocumentError, open_document  # the parsers load where files are parsed
+
     kind = filetype.sniff(data)
     if kind.kind not in (filetype.Kind.PDF, filetype.Kind.IMAGE, filetype.Kind.DOCUMENT):
         return duplicate.PageFingerprint(sha256)

@@ -75,6 +75,8 @@ MESSAGES: dict[str, str] = {
     "CONTENT_PICTURE": "Trang {page} là hình ảnh (ảnh chụp, tranh), không phải trang giấy trắng.",
     "IMAGE_TOO_SMALL": "Ảnh chỉ có {width}×{height} điểm ảnh, quá nhỏ để là bản quét một trang văn bản "
     "(tối thiểu {minimum}): biểu tượng hoặc ảnh thu nhỏ.",
+    "IMAGE_PAGE_THUMBNAIL": "Ảnh chỉ có {width}×{height} điểm ảnh: hình thu nhỏ của một trang giấy, quá nhỏ để đọc "
+    "(tối thiểu {minimum}); cần người kiểm tra.",
     # classification
     "RESULT_EVIDENCE": "Văn bản kết quả: {found}.",
     "INPUT_EVIDENCE": "Thành phần hồ sơ đầu vào, không phải kết quả: {found}.",
@@ -83,6 +85,8 @@ MESSAGES: dict[str, str] = {
     "tên loại văn bản, khối ký của cơ quan): có thể là thành phần hồ sơ; cần người kiểm tra.",
     "THIN_EVIDENCE": "Ít dấu hiệu để phân loại ({found}); cần người kiểm tra.",
     "NORMATIVE_DOCUMENT": "Văn bản quy phạm pháp luật ({found}), không phải kết quả giải quyết hồ sơ của công dân, tổ chức.",
+    "DRAFT_DOCUMENT": "Bản dự thảo (có dòng 'DỰ THẢO'): văn bản trong quá trình giải quyết, chưa phải kết quả "
+    "đã ban hành, dù có cấu trúc văn bản ban hành ({found}).",
     "PRIVATE_ISSUER": "Văn bản do doanh nghiệp ban hành ({found}), không phải kết quả giải quyết thủ tục hành chính.",
     "PICTURE": "Hình ảnh/ảnh chụp, không phải văn bản giấy tờ (nền giấy chiếm {paper}% trang, độ màu {colour}).",
     "FOREIGN_DOCUMENT": "Tài liệu không viết bằng tiếng Việt ({words} từ, {share}% có dấu tiếng Việt), không phải văn bản của hồ sơ.",

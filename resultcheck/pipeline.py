@@ -308,17 +308,26 @@ class Pipeline:
         )
 
     def _too_small(self, kind: FileType, document: Document) -> Judgement | None:
-        """An image too small to be a page scan (a 1-inch-wide page at 50 dpi): an icon or a thumbnail."""
+        """An image too small to be a page scan (a 1-inch-wide page at 50 dpi): an icon, a photo's
+        thumbnail, or a page's thumbnail, which is too small to read (so a person looks)."""
         size = document.pixel_size
-        minimum = self.config.rules.section("classify")["min_page_scan_px"]
+        rules = self.config.rules.section("classify")
+        minimum = rules["min_page_scan_px"]
         if kind.kind is not Kind.IMAGE or size is None or max(size) >= minimum:
             return None
-        reasons = [reason("IMAGE_TOO_SMALL", "documents", width=size[0], height=size[1], minimum=minimum)]
+        page = next(document.pages)  # decoded first: a broken stream is unreadable, not an icon
+        low, high = rules["page_aspect"]
+        paper = low <= max(size) / max(1, min(size)) <= high and not self._is_picture(page)
+        code = "IMAGE_PAGE_THUMBNAIL" if paper else "IMAGE_TOO_SMALL"
+        reasons = [reason(code, "documents", width=size[0], height=size[1], minimum=minimum)]
         if (document.page_count or 1) > self.config.limits.max_pages:
             reasons.append(
                 reason("LIMIT_PAGES", "limits", limit=self.config.limits.max_pages, count=document.page_count)
             )
-        return Judgement(Category.OTHER, 0.85, reasons, kind.mime, pages=document.page_count, document_type="hinh_anh")
+        confidence = rules["cap_unsure"] if paper else rules["picture_confidence"]
+        return Judgement(
+            Category.OTHER, confidence, reasons, kind.mime, pages=document.page_count, document_type="hinh_anh"
+        )
 
     def _judge_office(self, kind: FileType, document: Document, data: bytes) -> Judgement:
         page = next(document.pages)

@@ -11,6 +11,7 @@ import PIL
 import pypdfium2.version
 
 from ._version import __version__
+from .detectors import libtesseract
 from .detectors.filetype import libmagic_version
 
 if TYPE_CHECKING:
@@ -34,9 +35,7 @@ def tesseract_version() -> str:
 def _tesseract() -> str:
     """The engine that reads text: libtesseract in process where it loads (orientation still
     asks the command line, the same package), else the command line."""
-    from .detectors.ocr import warm_version
-
-    cli, warm = tesseract_version(), warm_version()
+    cli, warm = tesseract_version(), libtesseract.version()
     return cli if warm is None or cli.startswith(warm) else f"{warm} (library); {cli} (command line)"
 
 

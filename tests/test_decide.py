@@ -26,6 +26,7 @@ def keywords(
     process: float = 0,
     normative: float = 0,
     private: float = 0,
+    draft: float = 0,
     header: bool = False,
     result_type: float = 0,
     types: dict[str, str] | None = None,
@@ -38,6 +39,7 @@ def keywords(
         "process": process,
         "normative": normative,
         "private": private,
+        "draft": draft,
     }.items():
         if weight:
             typed = (types or {}).get(side)
@@ -56,6 +58,7 @@ def keywords(
         "process": process,
         "normative": normative,
         "private": private,
+        "draft": draft,
     }
     if header:
         hits.append(Hit(Cue("NATIONAL_MOTTO", "layout", "title", 0.0, "quốc hiệu"), "motto", "title"))
@@ -78,6 +81,20 @@ CASES = [
         Category.INPUT_COMPONENT,
         "PROCESS_FORM",
         (0.7, 0.98),
+    ),
+    (
+        "a decision marked DỰ THẢO is a processing document",
+        Evidence(keywords(result=6, result_type=4, draft=4), VIETNAMESE),
+        Category.INPUT_COMPONENT,
+        "DRAFT_DOCUMENT",
+        (RULES["draft_confidence"], RULES["draft_confidence"]),
+    ),
+    (
+        "a draft mark without an issued document's structure decides nothing",
+        Evidence(keywords(input=7, draft=4), VIETNAMESE),
+        Category.INPUT_COMPONENT,
+        "INPUT_EVIDENCE",
+        (0.95, 0.98),
     ),
     (
         "margin exactly confident",
@@ -309,6 +326,7 @@ def test_settled_needs_a_one_sided_margin() -> None:
 def test_a_normative_page_does_not_lean_result() -> None:
     assert leans_result(Evidence(keywords(result=6, result_type=4)), RULES)
     assert not leans_result(Evidence(keywords(normative=7.5, result=6)), RULES)
+    assert not leans_result(Evidence(keywords(result=6, result_type=4, draft=4)), RULES)
 
 
 def test_process_form_document_type_and_labels() -> None:

@@ -89,6 +89,18 @@ def test_processing_documents_and_certificate_pages(lexicon) -> None:
     assert "GCN_PAGE" in cues(lexicon, [], ["IV. Những thay đổi sau khi cấp Giấy chứng nhận"])
 
 
+@pytest.mark.parametrize("line", ["DỰ THẢO", "(Dự thảo)", "Dự thảo lần 2", "DU THAO 3", "[DỰ THẢO]"])
+def test_a_draft_mark_stands_on_its_own_line(lexicon, line: str) -> None:
+    assert "DRAFT_MARK" in cues(lexicon, ["ỦY BAN NHÂN DÂN", line, "QUYẾT ĐỊNH"])
+
+
+@pytest.mark.parametrize(
+    "line", ["Dự thảo Quyết định phê duyệt Điều lệ", "Sở Nội vụ trình dự thảo", "- Dự thảo văn bản;"]
+)
+def test_a_draft_mentioned_in_prose_is_no_mark(lexicon, line: str) -> None:
+    assert "DRAFT_MARK" not in cues(lexicon, [], [line])
+
+
 def test_signing_block_only_counts_in_the_signing_zone(lexicon) -> None:
     assert "SIGNING_PREFIX" in cues(lexicon, [], signing=["KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"])
     assert "SIGNING_PREFIX" not in cues(lexicon, ["KT. CHỦ TỊCH"])

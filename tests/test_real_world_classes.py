@@ -50,6 +50,26 @@ def test_an_icon_is_too_small_to_be_a_page(checker) -> None:
     assert (verdict.category, verdict.codes[0]) == (Category.OTHER, "IMAGE_TOO_SMALL")
 
 
+def test_a_page_thumbnail_is_other_but_a_person_looks(checker) -> None:
+    """A page shrunk to 180×260 pixels cannot be read: it may be an application or a result."""
+    thumbnail = np.full((260, 180, 3), 250, np.uint8)
+    for top in range(30, 230, 12):
+        thumbnail[top : top + 3, 20:160] = 40  # rows of text, too small to read
+    verdict = checker.check_file(jpeg(thumbnail), "don.jpg")
+    assert (verdict.category, verdict.codes[0]) == (Category.OTHER, "IMAGE_PAGE_THUMBNAIL")
+    assert verdict.confidence < 0.7
+
+
+def test_a_small_image_that_does_not_decode_is_unreadable_not_an_icon(checker) -> None:
+    buf = io.BytesIO()
+    Image.fromarray(synthetic_photo()[:128, :128]).save(buf, "PNG")
+    data = bytearray(buf.getvalue())
+    idat = data.index(b"IDAT")
+    data[idat + 4 : idat + 40] = b"\xff" * 36  # the header is whole, the pixel stream is not
+    verdict = checker.check_file(bytes(data), "icon.png")
+    assert verdict.category is Category.UNREADABLE
+
+
 def test_an_english_page_is_foreign_other(checker) -> None:
     lines = ["QUARTERLY REPORT OF THE LIBRARY COMMITTEE"] + [
         "The committee met on the third Tuesday of each month to review acquisitions, opening hours and "
