@@ -115,7 +115,9 @@ def compare(result: PageFingerprint, candidate: PageFingerprint, rules: dict[str
     if result.sha256 == candidate.sha256:
         return Match("identical", 1.0)
     if result.gray is not None and candidate.gray is not None:
-        distance = int((result.phash != candidate.phash).sum())
+        import numpy as np
+
+        distance = int(np.count_nonzero(result.phash != candidate.phash))
         if distance > rules["phash_max_distance"]:
             return None
         # All of the input is in the result; the result may add a little (a certification

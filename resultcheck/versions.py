@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import functools
+import importlib.util
+import json
 import shutil
 import subprocess
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import PIL
-import pypdfium2.version
 
 from ._version import __version__
 from .detectors import libtesseract
@@ -39,12 +41,26 @@ def _tesseract() -> str:
     return cli if warm is None or cli.startswith(warm) else f"{warm} (library); {cli} (command line)"
 
 
+def pdfium_version() -> str:
+    """PDFium's build ('159.0.8149.0'), read from the version file beside the library, since
+    importing pypdfium2 loads PDFium itself (8 MB in a scan worker that renders nothing)."""
+    spec = importlib.util.find_spec("pypdfium2_raw")
+    try:
+        assert spec is not None and spec.origin is not None
+        info = json.loads(Path(spec.origin).with_name("version.json").read_text(encoding="utf-8"))
+        return ".".join(str(info[k]) for k in ("major", "minor", "build", "patch"))
+    except (AssertionError, OSError, ValueError, KeyError):  # another layout: ask the package
+        import pypdfium2.version
+
+        return str(pypdfium2.version.PDFIUM_INFO).split("@", 1)[0]
+
+
 @functools.cache
 def engine_versions() -> dict[str, str]:
     return {
         "tesseract": _tesseract(),
         "libmagic": libmagic_version(),
-        "pdfium": str(pypdfium2.version.PDFIUM_INFO).split("@", 1)[0],
+        "pdfium": pdfium_version(),
         "pillow": PIL.__version__,
     }
 

@@ -50,7 +50,7 @@ def test_input_fingerprints_are_parsed_in_the_child(tmp_path, monkeypatch) -> No
     def parsed_here(*args, **kwargs):
         raise AssertionError("a user's file was parsed in the caller's process")
 
-    monkeypatch.setattr("resultcheck.judge.open_document", parsed_here)
+    monkeypatch.setattr("resultcheck.documents.open_document", parsed_here)
     monkeypatch.setattr("resultcheck.judge.fingerprint", parsed_here)
     checker = Checker(Config())
     try:
@@ -58,3 +58,26 @@ def test_input_fingerprints_are_parsed_in_the_child(tmp_path, monkeypatch) -> No
     finally:
         checker.close()
     assert verdict.status is Status.FAIL and verdict.files[0].duplicate_of == name
+
+
+def test_the_caller_of_an_isolated_checker_loads_no_parser_or_image_stack(tmp_path) -> None:
+    """A scan worker only hands files to its child: OpenCV, numpy, PDFium's renderer, pypdf and
+    pytesseract stay out of it (each worker's memory counts against the batch's budget)."""
+    kq = SAMPLES / "result" / "decision-sample-text_pdf.pdf"
+    script = (
+        "import sys, resultcheck.scan, resultcheck.cli\n"
+        "from resultcheck import Checker\n"
+        f"checker = Checker(); print(checker.check_file({str(kq)!r}).category); checker.close()\n"
+        "print(sorted(m for m in ('cv2', 'numpy', 'pypdf', 'pytesseract', 'pypdfium2._helpers') if m in sys.modules))\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True, timeout=180)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.split("\n")[:2] == ["result", "[]"]
+
+
+def test_the_pdfium_version_read_without_loading_pdfium_is_the_libraries_own() -> None:
+    import pypdfium2.version
+
+    from resultcheck.versions import pdfium_version
+
+    assert pdfium_version() == str(pypdfium2.version.PDFIUM_INFO).split("@", 1)[0]
