@@ -1,12 +1,18 @@
-"""libtesseract's C API through ctypes, bound once per process. Kept apart from the OCR module
-(OpenCV, numpy) so that a process that only stamps versions, such as a scan worker whose
-files are parsed in its child, does not load the image stack."""
+"""libtesseract's C API through ctypes, bound once per process, and the engine's version.
+
+The version stamped into verdicts is the command line's (`tesseract --version`, asked once
+per process without loading anything); the library is used in process only where it is that
+same version, so the stamp holds either way. Kept apart from the OCR module (OpenCV, numpy):
+a scan worker whose files are parsed in its child stamps versions and loads neither."""
 
 from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import functools
 import os
+import shutil
+import subprocess
 from typing import Any
 
 _lib: Any = None
@@ -53,11 +59,25 @@ def load() -> Any:
     return _lib
 
 
-def version() -> str | None:
-    """libtesseract's version where the warm engine can load it ('5.3.0'), else None."""
-    if os.environ.get("RESULTCHECK_OCR_ENGINE", "warm") == "cli":
-        return None
+@functools.cache
+def cli_version() -> str:
+    """`tesseract --version`'s first line ('5.3.0'), or 'absent'."""
+    exe = shutil.which("tesseract")
+    if exe is None:
+        return "absent"
     try:
-        return str(load().TessVersion().decode())
+        out = subprocess.run([exe, "--version"], capture_output=True, text=True, timeout=10, check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        return "unknown"
+    first = (out.stdout or out.stderr).strip().splitlines()
+    return first[0].removeprefix("tesseract ").strip() if first else "unknown"
+
+
+def usable() -> bool:
+    """The library loads and is the command line's version (else the command line reads)."""
+    if os.environ.get("RESULTCHECK_OCR_ENGINE", "warm") == "cli":
+        return False
+    try:
+        return cli_version().startswith(str(load().TessVersion().decode()))
     except (OSError, AttributeError):
-        return None
+        return False

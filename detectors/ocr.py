@@ -203,9 +203,9 @@ def _close_all() -> None:  # else libtesseract's caches complain of leaks at exi
 
 def warm_engine(lang: str) -> _Tesseract | None:
     """This thread's loaded engine for `lang`, kept for every later call (-100 ms a call here);
-    None where libtesseract cannot be loaded, or RESULTCHECK_OCR_ENGINE=cli asks for the
-    command line (pytesseract)."""
-    if os.environ.get("RESULTCHECK_OCR_ENGINE", "warm") == "cli":
+    None where libtesseract cannot be loaded or is not the command line's version (the stamp), or
+    where RESULTCHECK_OCR_ENGINE=cli asks for the command line (pytesseract)."""
+    if not libtesseract.usable():
         return None
     engines: dict[tuple[int, str], _Tesseract | None] = _engines.__dict__.setdefault("by_lang", {})
     key = (os.getpid(), lang)

@@ -5,8 +5,6 @@ from __future__ import annotations
 import functools
 import importlib.util
 import json
-import shutil
-import subprocess
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,27 +16,6 @@ from .detectors.filetype import libmagic_version
 
 if TYPE_CHECKING:
     from .config import Config
-
-
-@functools.cache
-def tesseract_version() -> str:
-    """`tesseract --version`'s first line, or 'absent' (looked up once per process)."""
-    exe = shutil.which("tesseract")
-    if exe is None:
-        return "absent"
-    try:
-        out = subprocess.run([exe, "--version"], capture_output=True, text=True, timeout=10, check=False)
-    except (OSError, subprocess.TimeoutExpired):
-        return "unknown"
-    first = (out.stdout or out.stderr).strip().splitlines()
-    return first[0].removeprefix("tesseract ").strip() if first else "unknown"
-
-
-def _tesseract() -> str:
-    """The engine that reads text: libtesseract in process where it loads (orientation still
-    asks the command line, the same package), else the command line."""
-    cli, warm = tesseract_version(), libtesseract.version()
-    return cli if warm is None or cli.startswith(warm) else f"{warm} (library); {cli} (command line)"
 
 
 def pdfium_version() -> str:
@@ -58,7 +35,7 @@ def pdfium_version() -> str:
 @functools.cache
 def engine_versions() -> dict[str, str]:
     return {
-        "tesseract": _tesseract(),
+        "tesseract": libtesseract.cli_version(),
         "libmagic": libmagic_version(),
         "pdfium": pdfium_version(),
         "pillow": PIL.__version__,

@@ -78,6 +78,15 @@ def test_the_warm_engine_reads_as_the_command_line_does(monkeypatch) -> None:
     assert warm.confident_words >= 20 and not warm.timed_out
 
 
+def test_a_library_of_another_version_than_the_stamped_one_is_not_used(monkeypatch) -> None:
+    """Verdicts stamp the command line's version: a libtesseract of another version on the
+    library path would read differently, so the command line reads instead."""
+    from resultcheck.detectors import libtesseract
+
+    monkeypatch.setattr(libtesseract, "cli_version", lambda: "9.9.9")
+    assert ocr.warm_engine("vie") is None
+
+
 def test_missing_tesseract_is_a_reason_not_a_crash(monkeypatch) -> None:
     import pytesseract
 
