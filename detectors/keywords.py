@@ -54,6 +54,7 @@ class Cue:
     where: str = "within"
     upper: bool = False
     type: str | None = None
+    identifies: bool = False  # says what the document is, as type names do: an issuing number, a certificate's fields
     phrases: tuple[str, ...] = ()  # folded
     regex: re.Pattern[str] | None = None
 
@@ -91,6 +92,7 @@ class Lexicon:
                     where=c.get("where", "within"),
                     upper=bool(c.get("upper", False)),
                     type=c.get("type"),
+                    identifies=bool(c.get("identifies", False)),
                     phrases=tuple(fold(p) for p in c.get("phrases", ())),
                     regex=re.compile(c["regex"]) if "regex" in c else None,
                 )
@@ -121,6 +123,12 @@ class KeywordEvidence:
     def result_type_weight(self) -> float:
         """Weight of the strongest result type name read (QUYẾT ĐỊNH, GIẤY PHÉP…), 0 without one."""
         return max((h.cue.weight for h in self.hits if h.cue.side == "result" and h.cue.type), default=0.0)
+
+    @property
+    def identified(self) -> bool:
+        """A result cue says what the document is: its type name, its issuing number, or fields
+        printed only on one kind of document (an issuer, a seal or "Nơi nhận" do not)."""
+        return any(h.cue.side == "result" and (h.cue.type is not None or h.cue.identifies) for h in self.hits)
 
     @property
     def header_read(self) -> bool:

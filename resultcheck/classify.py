@@ -190,6 +190,11 @@ class Classifier:
                 decide.Evidence(find_cues(zones, self.lexicon), text_language, signers=signers),
                 "text_layer",
             )
+            if page.has_raster and self.config.ocr and _strength(reading) < rules["settle_margin"]:
+                # a scan's text layer that says little is often an old OCR without Vietnamese
+                # ("QUYETDJNH", "Ciin cu"): the pixels are read too, and the stronger reading kept
+                read = self._ocr_page(page, budget, (), signers)
+                reading = max((reading, read), key=_strength)
         else:  # a scan, or a text layer in a legacy font encoding that reads as garbage
             extra = () if text_language.legacy_encoding else _lines(page.text)
             reading = self._ocr_page(page, budget, extra, signers)
@@ -375,3 +380,8 @@ class Classifier:
 
 def _lines(text: str | None) -> tuple[str, ...]:
     return tuple(line.strip() for line in (text or "").splitlines() if line.strip())
+
+
+def _strength(reading: PageReading) -> float:
+    kw = reading.evidence.keywords
+    return kw.result + kw.against + kw.score("normative")

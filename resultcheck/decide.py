@@ -8,7 +8,8 @@ Order of the questions, most specific first:
      a document marked "DỰ THẢO" (a draft)         → input_component (DRAFT_DOCUMENT)
   2. a normative legal text (Luật, Nghị định…)    → other (NORMATIVE_DOCUMENT)
   3. a private company's letter                    → other (PRIVATE_ISSUER), unless it is an input
-  4. result evidence against input evidence        → result / input_component, confidence from the margin
+  4. result evidence against input evidence        → result / input_component, confidence from the margin;
+     a confident result needs a cue saying what it is (a type name, an issuing number)
   5. nothing either way: a picture, a foreign or unrelated text → other; a Vietnamese
      administrative paper that says too little → the likelier side, below 0.7 (a person looks)
 """
@@ -188,6 +189,10 @@ def _weighed(evidence: Evidence, w: Weights, rules: dict[str, Any]) -> Decision:
     if weaker >= rules["conflict_share"] * stronger and weaker >= rules["conflict_min"]:
         decision = _side(category, "CONFLICTING_EVIDENCE", w, kw, rules)
         return _capped(decision, rules["cap_conflicting"])
+    if category is Category.RESULT and not kw.identified:
+        # an issuer, a seal and "Nơi nhận" are on every paper a state body writes (internal
+        # letters, transfer slips): without a type name or a number it is not known what this is
+        return _capped(_side(category, "RESULT_UNIDENTIFIED", w, kw, rules), rules["cap_unsure"])
     return _side(category, "RESULT_EVIDENCE" if category is Category.RESULT else "INPUT_EVIDENCE", w, kw, rules)
 
 

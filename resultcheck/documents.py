@@ -177,6 +177,9 @@ class _RepairLog(logging.Handler):
     """Collects pypdf's warnings about repaired structure, from the current thread."""
 
     MARKERS = ("repaired", "xref", "startxref", "wrong pointing", "invalid parent")
+    # a cross-reference table numbered from 1 instead of 0: written by many producers, read
+    # alike by every reader, so it is no sign that the pages shown are a guess
+    BENIGN = ("not zero-indexed",)
 
     def __init__(self, sink: list[str]) -> None:
         super().__init__(logging.WARNING)
@@ -184,7 +187,12 @@ class _RepairLog(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         message = record.getMessage()
-        if record.thread == self.thread and any(m in message.lower() for m in self.MARKERS):
+        lower = message.lower()
+        if (
+            record.thread == self.thread
+            and any(m in lower for m in self.MARKERS)
+            and not any(b in lower for b in self.BENIGN)
+        ):
             self.sink.append(message)
 
 

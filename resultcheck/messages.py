@@ -85,6 +85,8 @@ MESSAGES: dict[str, str] = {
     "tên loại văn bản, khối ký của cơ quan): có thể là thành phần hồ sơ; cần người kiểm tra.",
     "THIN_EVIDENCE": "Ít dấu hiệu để phân loại ({found}); cần người kiểm tra.",
     "NORMATIVE_DOCUMENT": "Văn bản quy phạm pháp luật ({found}), không phải kết quả giải quyết hồ sơ của công dân, tổ chức.",
+    "RESULT_UNIDENTIFIED": "Có dấu hiệu của văn bản do cơ quan ban hành ({found}) nhưng không đọc được tên loại "
+    "hay số ký hiệu của văn bản; cần người kiểm tra.",
     "DRAFT_DOCUMENT": "Bản dự thảo (có dòng 'DỰ THẢO'): văn bản trong quá trình giải quyết, chưa phải kết quả "
     "đã ban hành, dù có cấu trúc văn bản ban hành ({found}).",
     "PRIVATE_ISSUER": "Văn bản do doanh nghiệp ban hành ({found}), không phải kết quả giải quyết thủ tục hành chính.",

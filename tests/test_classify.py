@@ -128,6 +128,31 @@ def test_a_scan_whose_text_layer_is_only_a_signature_stamp_is_still_read(checker
     assert "OCR_USED" in verdict.codes and verdict.category is Category.INPUT_COMPONENT
 
 
+def test_a_scan_whose_text_layer_is_an_old_ocr_without_vietnamese_is_read_again(checker, gen) -> None:
+    """An old OCR layer ("QUYETDJNH", "Ciin cu lu(,1") is long but says nothing: the pixels are read."""
+    import io
+
+    from reportlab.lib.units import mm
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen import canvas
+
+    _, page = gen.document("decision")
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=(210 * mm, 297 * mm))
+    c.drawImage(ImageReader(gen.scan(page, 200)), 0, 0, 210 * mm, 297 * mm)
+    text = c.beginText(20 * mm, 280 * mm)
+    text.setTextRenderMode(3)  # invisible, as OCR layers are
+    text.setFont("Helvetica", 9)
+    for _ in range(14):
+        text.textLine("Ciin cu lu(,1 T6 chiir chi11h qu)ldn t'lja phuung ngay /9 thong OZ 11am 1025 Dqc 1,p T\\I' do")
+    c.drawText(text)
+    c.showPage()
+    c.save()
+    verdict = checker.check_file(buf.getvalue(), "qd.pdf")
+    assert "OCR_USED" in verdict.codes
+    assert verdict.category is Category.RESULT and verdict.confidence >= 0.7
+
+
 @pytest.mark.parametrize(
     "name, category, code",
     [

@@ -28,6 +28,7 @@ def keywords(
     private: float = 0,
     draft: float = 0,
     header: bool = False,
+    identified: bool = True,
     result_type: float = 0,
     types: dict[str, str] | None = None,
 ) -> KeywordEvidence:
@@ -45,7 +46,15 @@ def keywords(
             typed = (types or {}).get(side)
             hits.append(
                 Hit(
-                    Cue(f"C_{side}", side, "title" if typed else "any", weight, f"cue {side}", type=typed),
+                    Cue(
+                        f"C_{side}",
+                        side,
+                        "title" if typed else "any",
+                        weight,
+                        f"cue {side}",
+                        type=typed,
+                        identifies=identified and side == "result",
+                    ),
                     side,
                     "title",
                 )
@@ -81,6 +90,13 @@ CASES = [
         Category.INPUT_COMPONENT,
         "PROCESS_FORM",
         (0.7, 0.98),
+    ),
+    (
+        "issuer, seal and 'Nơi nhận' without a type name or number: a person looks",
+        Evidence(keywords(result=5.5, identified=False), VIETNAMESE, seals=1),
+        Category.RESULT,
+        "RESULT_UNIDENTIFIED",
+        (RULES["cap_unsure"], RULES["cap_unsure"]),
     ),
     (
         "a decision marked DỰ THẢO is a processing document",

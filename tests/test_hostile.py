@@ -181,6 +181,26 @@ def test_broken_xref_is_repaired(isolated) -> None:
     assert "PDF_DAMAGED" not in judged(isolated, minimal_pdf(objects), "ok.pdf").codes
 
 
+def test_an_xref_table_numbered_from_one_is_a_producer_quirk_not_damage() -> None:
+    """Many producers number the table from 1; every reader reads the same pages from it."""
+    import re
+
+    from pypdf import PdfWriter
+
+    from resultcheck.documents import pdf_damage
+
+    writer, buf = PdfWriter(), io.BytesIO()
+    writer.add_blank_page(200, 200)
+    writer.write(buf)
+    data = buf.getvalue()
+    at = data.index(b"\nxref\n") + 1
+    table = re.match(rb"xref\n0 (\d+)\n0000000000 65535 f \r?\n", data[at:])
+    assert table is not None
+    from_one = data[:at] + b"xref\n1 %d\n" % (int(table.group(1)) - 1) + data[at + table.end() :]
+    assert pdf_damage(from_one, 1) is None
+    assert pdf_damage(from_one, 2) is not None  # a count the readers disagree on still is
+
+
 def test_a_page_tree_other_readers_see_as_empty_is_damaged(isolated) -> None:
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",

@@ -89,6 +89,15 @@ def test_processing_documents_and_certificate_pages(lexicon) -> None:
     assert "GCN_PAGE" in cues(lexicon, [], ["IV. Những thay đổi sau khi cấp Giấy chứng nhận"])
 
 
+def test_a_result_is_identified_by_its_type_or_number_not_by_its_issuer_or_recipients(lexicon) -> None:
+    def identified(lines: list[str]) -> bool:
+        return find_cues(zones_from_lines(lines), lexicon).identified
+
+    assert identified(["ỦY BAN NHÂN DÂN", "Số: 125/QĐ-UBND"])
+    assert identified(["ỦY BAN NHÂN DÂN", "GIẤY PHÉP XÂY DỰNG"])
+    assert not identified(["ỦY BAN NHÂN DÂN TỈNH PHÚ THỌ", "Kính gửi: Các sở, ban, ngành", "Nơi nhận:", "Lưu: VT"])
+
+
 @pytest.mark.parametrize("line", ["DỰ THẢO", "(Dự thảo)", "Dự thảo lần 2", "DU THAO 3", "[DỰ THẢO]"])
 def test_a_draft_mark_stands_on_its_own_line(lexicon, line: str) -> None:
     assert "DRAFT_MARK" in cues(lexicon, ["ỦY BAN NHÂN DÂN", line, "QUYẾT ĐỊNH"])
