@@ -22,14 +22,15 @@ def pdfium_version() -> str:
     """PDFium's build ('159.0.8149.0'), read from the version file beside the library, since
     importing pypdfium2 loads PDFium itself (8 MB in a scan worker that renders nothing)."""
     spec = importlib.util.find_spec("pypdfium2_raw")
-    try:
-        assert spec is not None and spec.origin is not None
-        info = json.loads(Path(spec.origin).with_name("version.json").read_text(encoding="utf-8"))
-        return ".".join(str(info[k]) for k in ("major", "minor", "build", "patch"))
-    except (AssertionError, OSError, ValueError, KeyError):  # another layout: ask the package
-        import pypdfium2.version
+    if spec is not None and spec.origin is not None:
+        try:
+            info = json.loads(Path(spec.origin).with_name("version.json").read_text(encoding="utf-8"))
+            return ".".join(str(info[k]) for k in ("major", "minor", "build", "patch"))
+        except (OSError, ValueError, KeyError):
+            pass
+    import pypdfium2.version  # another layout: ask the package
 
-        return str(pypdfium2.version.PDFIUM_INFO).split("@", 1)[0]
+    return str(pypdfium2.version.PDFIUM_INFO).split("@", 1)[0]
 
 
 @functools.cache
