@@ -22,7 +22,18 @@ from typing import Any
 from rapidfuzz import fuzz
 
 NAME = "keywords"
-SIDES = ("result", "input", "process", "certified", "layout", "normative", "private", "admin", "draft")
+SIDES = (
+    "result",
+    "input",
+    "process",
+    "certified",
+    "layout",
+    "normative",
+    "private",
+    "admin",
+    "draft",
+    "addressee",
+)
 ZONES = ("head", "title", "signing", "any")
 
 
@@ -53,6 +64,8 @@ class Cue:
     label: str
     where: str = "within"
     upper: bool = False
+    capital: bool = False  # the line starts with a capital letter (a summary line, not wrapped prose)
+    joins_next: bool = False  # the cue may run on to the next line ("Kính gửi:" above "- Sở Tài chính;")
     type: str | None = None
     identifies: bool = False  # says what the document is, as type names do: an issuing number, a certificate's fields
     phrases: tuple[str, ...] = ()  # folded
@@ -91,6 +104,8 @@ class Lexicon:
                     label=c["label"],
                     where=c.get("where", "within"),
                     upper=bool(c.get("upper", False)),
+                    capital=bool(c.get("capital", False)),
+                    joins_next=bool(c.get("joins_next", False)),
                     type=c.get("type"),
                     identifies=bool(c.get("identifies", False)),
                     phrases=tuple(fold(p) for p in c.get("phrases", ())),
@@ -129,6 +144,11 @@ class KeywordEvidence:
         """A result cue says what the document is: its type name, its issuing number, or fields
         printed only on one kind of document (an issuer, a seal or "Nơi nhận" do not)."""
         return any(h.cue.side == "result" and (h.cue.type is not None or h.cue.identifies) for h in self.hits)
+
+    @property
+    def addressed_to_agency(self) -> bool:
+        """The letter is addressed to a state body ("Kính gửi: Cục…"), not to an applicant."""
+        return any(h.cue.side == "addressee" for h in self.hits)
 
     @property
     def header_read(self) -> bool:
@@ -172,8 +192,9 @@ class Zones:
         return self.title[:HEAD_LINES]
 
 
-# What may precede a line's first word: list marks, numbering, OCR'd table rules.
-LEADING_NOISE = " -–•*.:0123456789)(|_[]"
+# What may precede a line's first word: list marks, numbering, OCR'd table rules, and the quotes
+# and strokes OCR makes of a photo's border or a guilloche frame.
+LEADING_NOISE = " -–—•*.:,;0123456789)(|_[]\"'`‘’“”~¬=/\\"
 
 
 def _match_phrase(cue: Cue, line: str, folded: str, lexicon: Lexicon) -> str | None:
@@ -191,6 +212,8 @@ def _match_phrase(cue: Cue, line: str, folded: str, lexicon: Lexicon) -> str | N
                     return line[offset : offset + len(phrase)]
             elif fuzz.ratio(phrase, head) >= threshold:
                 return line[offset : offset + len(phrase)]
+            elif " " in phrase and (end := _spaceless_match(phrase, body, threshold)):
+                return line[offset : offset + end]  # OCR ran the words together: "GIẤYCHỨNGNHẬN"
         else:
             if len(phrase) <= 6:
                 at = folded.find(phrase)
@@ -205,6 +228,16 @@ def _match_phrase(cue: Cue, line: str, folded: str, lexicon: Lexicon) -> str | N
     return None
 
 
+def _spaceless_match(phrase: str, body: str, threshold: float) -> int:
+    """The end in `body` of a match of `phrase` with the spaces of both left out, else 0."""
+    letters = phrase.replace(" ", "")
+    taken, end = 0, 0
+    while end < len(body) and taken < len(letters):
+        taken += body[end] != " "
+        end += 1
+    return end if fuzz.ratio(letters, body[:end].replace(" ", "")) >= threshold else 0
+
+
 def _widen_to_words(text: str, start: int, end: int) -> tuple[int, int]:
     while start > 0 and text[start - 1].isalnum():
         start -= 1
@@ -215,6 +248,8 @@ def _widen_to_words(text: str, start: int, end: int) -> tuple[int, int]:
 
 def _match(cue: Cue, line: str, folded: str, lexicon: Lexicon) -> str | None:
     if cue.upper and not is_upper_line(line):
+        return None
+    if cue.capital and not next((ch.isupper() for ch in line if ch.isalpha()), False):
         return None
     if cue.regex is not None:
         if cue.where == "start":  # the line leads with it (an issuing number, a caption), not a mention in prose
@@ -233,7 +268,10 @@ def find_cues(zones: Zones, lexicon: Lexicon) -> KeywordEvidence:
     folded_cache: dict[str, str] = {}
     hits: list[Hit] = []
     for cue in lexicon.cues:
-        for line in by_zone[cue.zone]:
+        lines = by_zone[cue.zone]
+        if cue.joins_next:
+            lines = tuple(f"{line} {after}" for line, after in zip(lines, (*lines[1:], ""), strict=False))
+        for line in lines:
             folded = folded_cache.setdefault(line, fold(line))
             text = _match(cue, line, folded, lexicon)
             if text is not None:

@@ -10,6 +10,7 @@ Order of the questions, most specific first:
   3. a private company's letter                    → other (PRIVATE_ISSUER), unless it is an input
   4. result evidence against input evidence        → result / input_component, confidence from the margin;
      a confident result needs a cue saying what it is (a type name, an issuing number)
+     and is addressed to the applicant, not to a state body
   5. nothing either way: a picture, a foreign or unrelated text → other; a Vietnamese
      administrative paper that says too little → the likelier side, below 0.7 (a person looks)
 """
@@ -17,7 +18,7 @@ Order of the questions, most specific first:
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .detectors.drawing import PageLook
@@ -193,6 +194,13 @@ def _weighed(evidence: Evidence, w: Weights, rules: dict[str, Any]) -> Decision:
         # an issuer, a seal and "Nơi nhận" are on every paper a state body writes (internal
         # letters, transfer slips): without a type name or a number it is not known what this is
         return _capped(_side(category, "RESULT_UNIDENTIFIED", w, kw, rules), rules["cap_unsure"])
+    if category is Category.RESULT and kw.addressed_to_agency:
+        # a procedure's answer goes to the applicant; a letter to a state body is most often one
+        # office writing to another (a submission, a view asked or given): a person looks
+        decision = _side(category, "RESULT_TO_AGENCY", w, kw, rules)
+        addressee = next(h.text for h in kw.hits if h.cue.side == "addressee")
+        decision = replace(decision, summary_fields={**decision.summary_fields, "to": addressee})
+        return _capped(decision, rules["cap_unsure"])
     return _side(category, "RESULT_EVIDENCE" if category is Category.RESULT else "INPUT_EVIDENCE", w, kw, rules)
 
 
@@ -244,6 +252,4 @@ def _side(category: Category, code: str, w: Weights, kw: KeywordEvidence, rules:
 
 
 def _capped(decision: Decision, cap: float) -> Decision:
-    from dataclasses import replace
-
     return replace(decision, confidence=min(decision.confidence, cap))

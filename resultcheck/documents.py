@@ -109,6 +109,7 @@ class Document:
     close: Callable[[], None] = lambda: None
     damaged: str | None = None  # PDF: why it opens only through repair (English detail), else None
     pixel_size: tuple[int, int] | None = None  # images: width and height of the first frame
+    frames: int = 1  # animated GIF, PNG or WebP: how many frames (a TIFF's frames are its pages)
 
 
 def _bounded_dpi(dpi: float, width_mm: float, height_mm: float, limits: Limits) -> float:
@@ -268,12 +269,14 @@ def open_image(data: bytes, fmt: str, limits: Limits) -> Document:
     try:
         image = Image.open(io.BytesIO(data))
         count = getattr(image, "n_frames", 1) if fmt == "tiff" else 1
+        frames = getattr(image, "n_frames", 1) if fmt != "tiff" and getattr(image, "is_animated", False) else 1
     except Image.DecompressionBombError as exc:
         raise DocumentError("LIMIT_PIXELS", str(exc)) from None
     except (OSError, ValueError, SyntaxError) as exc:
         raise DocumentError("IMAGE_CORRUPT", f"image header unreadable: {exc}") from None
     jpeg = data if fmt == "jpeg" and image.mode in ("RGB", "L") and _ends_whole(data) else None
-    return Document(fmt, count, _image_pages(image, count, limits, jpeg), close=image.close, pixel_size=image.size)
+    pages = _image_pages(image, count, limits, jpeg)
+    return Document(fmt, count, pages, close=image.close, pixel_size=image.size, frames=frames)
 
 
 def _ends_whole(jpeg: bytes) -> bool:

@@ -75,6 +75,7 @@ MESSAGES: dict[str, str] = {
     "CONTENT_PICTURE": "Trang {page} là hình ảnh (ảnh chụp, tranh), không phải trang giấy trắng.",
     "IMAGE_TOO_SMALL": "Ảnh chỉ có {width}×{height} điểm ảnh, quá nhỏ để là bản quét một trang văn bản "
     "(tối thiểu {minimum}): biểu tượng hoặc ảnh thu nhỏ.",
+    "IMAGE_ANIMATED": "Ảnh động ({frames} khung hình), không phải bản quét hay ảnh chụp một trang văn bản.",
     "IMAGE_PAGE_THUMBNAIL": "Ảnh chỉ có {width}×{height} điểm ảnh: hình thu nhỏ của một trang giấy, quá nhỏ để đọc "
     "(tối thiểu {minimum}); cần người kiểm tra.",
     # classification
@@ -84,9 +85,11 @@ MESSAGES: dict[str, str] = {
     "NO_RESULT_STRUCTURE": "Đọc được quốc hiệu, tiêu ngữ nhưng không thấy cấu trúc của văn bản ban hành (số ký hiệu, "
     "tên loại văn bản, khối ký của cơ quan): có thể là thành phần hồ sơ; cần người kiểm tra.",
     "THIN_EVIDENCE": "Ít dấu hiệu để phân loại ({found}); cần người kiểm tra.",
-    "NORMATIVE_DOCUMENT": "Văn bản quy phạm pháp luật ({found}), không phải kết quả giải quyết hồ sơ của công dân, tổ chức.",
+    "NORMATIVE_DOCUMENT": "Văn bản quy phạm pháp luật hoặc văn bản áp dụng chung ({found}), không phải kết quả giải quyết hồ sơ của công dân, tổ chức.",
     "RESULT_UNIDENTIFIED": "Có dấu hiệu của văn bản do cơ quan ban hành ({found}) nhưng không đọc được tên loại "
     "hay số ký hiệu của văn bản; cần người kiểm tra.",
+    "RESULT_TO_AGENCY": "Có cấu trúc văn bản ban hành ({found}) nhưng gửi cơ quan nhà nước ({to}): thường là văn bản "
+    "trao đổi giữa các cơ quan hoặc văn bản trình, không phải kết quả trả cho người nộp; cần người kiểm tra.",
     "DRAFT_DOCUMENT": "Bản dự thảo (có dòng 'DỰ THẢO'): văn bản trong quá trình giải quyết, chưa phải kết quả "
     "đã ban hành, dù có cấu trúc văn bản ban hành ({found}).",
     "PRIVATE_ISSUER": "Văn bản do doanh nghiệp ban hành ({found}), không phải kết quả giải quyết thủ tục hành chính.",

@@ -267,9 +267,9 @@ class Pipeline:
         return judgement
 
     def _judge_pages(self, kind: FileType, document: Document, data: bytes) -> Judgement:
-        icon = self._too_small(kind, document)
-        if icon is not None:
-            return icon
+        picture = self._animated(kind, document) or self._too_small(kind, document)
+        if picture is not None:
+            return picture
         pages: list[Page] = []
         judged: list[PageBlankness] = []
         keep = self.config.rules.section("classify")["max_classified_pages"]
@@ -306,6 +306,16 @@ class Pipeline:
             document_type=found.document_type,
             pages=document.page_count,
         )
+
+    def _animated(self, kind: FileType, document: Document) -> Judgement | None:
+        """An animated GIF, PNG or WebP is a moving picture (a banner, an emoji), never a page scan:
+        its first frame alone is not what a reader sees (it may be an empty one)."""
+        if document.frames <= 1:
+            return None
+        next(document.pages)  # decoded first: a broken stream is unreadable, not a picture
+        confidence = self.config.rules.section("classify")["picture_confidence"]
+        reasons = [reason("IMAGE_ANIMATED", "documents", frames=document.frames)]
+        return Judgement(Category.OTHER, confidence, reasons, kind.mime, pages=1, document_type="hinh_anh")
 
     def _too_small(self, kind: FileType, document: Document) -> Judgement | None:
         """An image too small to be a page scan (a 1-inch-wide page at 50 dpi): an icon, a photo's

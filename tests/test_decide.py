@@ -28,6 +28,7 @@ def keywords(
     private: float = 0,
     draft: float = 0,
     header: bool = False,
+    addressee: str | None = None,
     identified: bool = True,
     result_type: float = 0,
     types: dict[str, str] | None = None,
@@ -71,6 +72,8 @@ def keywords(
     }
     if header:
         hits.append(Hit(Cue("NATIONAL_MOTTO", "layout", "title", 0.0, "quốc hiệu"), "motto", "title"))
+    if addressee:
+        hits.append(Hit(Cue("AGENCY_ADDRESSEE", "addressee", "title", 0.0, "gửi cơ quan"), addressee, "title"))
     return KeywordEvidence(tuple(hits), scores)
 
 
@@ -96,6 +99,27 @@ CASES = [
         Evidence(keywords(result=5.5, identified=False), VIETNAMESE, seals=1),
         Category.RESULT,
         "RESULT_UNIDENTIFIED",
+        (RULES["cap_unsure"], RULES["cap_unsure"]),
+    ),
+    (
+        "a numbered letter to a state body (Kính gửi: Cục Hải quan) goes to a person",
+        Evidence(keywords(result=5.5, addressee="Kính gửi: Cục Hải quan"), VIETNAMESE, seals=1),
+        Category.RESULT,
+        "RESULT_TO_AGENCY",
+        (RULES["cap_unsure"], RULES["cap_unsure"]),
+    ),
+    (
+        "a state body addressed by an applicant's form stays the applicant's",
+        Evidence(keywords(input=7, result=1, addressee="Kính gửi: Ủy ban nhân dân xã"), VIETNAMESE),
+        Category.INPUT_COMPONENT,
+        "INPUT_EVIDENCE",
+        (0.9, 0.98),
+    ),
+    (
+        "a general decision (QUYẾT ĐỊNH / Ban hành quy chế…) outweighing its type name is other",
+        Evidence(keywords(result=4, result_type=4, normative=5.5), VIETNAMESE),
+        Category.OTHER,
+        "NORMATIVE_DOCUMENT",
         (RULES["cap_unsure"], RULES["cap_unsure"]),
     ),
     (

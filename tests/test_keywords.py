@@ -47,6 +47,15 @@ def test_number_and_symbol_of_issued_documents(lexicon) -> None:
     assert "SO_KY_HIEU_QD" in cues(lexicon, ["Số: ......../QĐ-UBND"])
 
 
+@pytest.mark.parametrize("line", ['" ._ GIẤYCHỨNG NHẬN _', "“GIẤY CHỨNG NHẬN", "¬ GIAYCHUNGNHAN"])
+def test_a_photo_of_a_title_with_border_noise_or_words_run_together(lexicon, line: str) -> None:
+    assert "GIAY_CHUNG_NHAN" in cues(lexicon, [line])
+
+
+def test_words_run_together_still_need_the_whole_phrase(lexicon) -> None:
+    assert "GIAY_CHUNG_NHAN" not in cues(lexicon, ["GIẤYCHỨNGSINH"])
+
+
 def test_numbers_with_a_year_are_normative_documents(lexicon) -> None:
     """Decree 30: only normative legal texts carry the year in their number."""
     for number in ("Số:  15 / 2024 / QĐ-UBND", "Số: 30/2020/NĐ-CP", "Luật số: 45/2013/QH13", "Số: 01/VBHN-BTP"):
@@ -96,6 +105,56 @@ def test_a_result_is_identified_by_its_type_or_number_not_by_its_issuer_or_recip
     assert identified(["ỦY BAN NHÂN DÂN", "Số: 125/QĐ-UBND"])
     assert identified(["ỦY BAN NHÂN DÂN", "GIẤY PHÉP XÂY DỰNG"])
     assert not identified(["ỦY BAN NHÂN DÂN TỈNH PHÚ THỌ", "Kính gửi: Các sở, ban, ngành", "Nơi nhận:", "Lưu: VT"])
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Kính gửi: Cục Hải quan",
+        "Kính gửi: Ủy ban nhân dân tỉnh.",
+        "Kính gửi: - Sở Tài chính;",
+        "Kính gửi: Các sở, ban, ngành tỉnh",
+        "Kính gửi: Chủ tịch Ủy ban nhân dân huyện Cần Giờ",
+        "Kinh gui: UBND xa Tan Hoa",  # OCR without tone marks
+        "Kính gửi: Phòng Tài nguyên và Môi trường",
+    ],
+)
+def test_a_letter_to_a_state_body(lexicon, line: str) -> None:
+    assert "AGENCY_ADDRESSEE" in cues(lexicon, ["SỞ TƯ PHÁP", "Số: 788/STP-HCBT", line])
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Kính gửi: Ông Nguyễn Văn An",
+        "Kính gửi: Công ty Cổ phần Than Hạ Long",
+        "Kính gửi: Phòng khám đa khoa Hòa Bình",
+        "Kính gửi: Liên đoàn Vovinam tỉnh Bình Thuận",
+        "Kính gửi: Bộ phận Tiếp nhận và Trả kết quả",
+        "Kính gửi: Giám đốc Công ty TNHH An Phát",
+    ],
+)
+def test_a_letter_to_an_applicant_is_not_to_a_state_body(lexicon, line: str) -> None:
+    assert "AGENCY_ADDRESSEE" not in cues(lexicon, ["SỞ TƯ PHÁP", line])
+
+
+def test_a_state_body_addressed_on_the_line_below(lexicon) -> None:
+    assert "AGENCY_ADDRESSEE" in cues(lexicon, ["Kính gửi:", "- Các sở, ban, ngành;", "- UBND các huyện."])
+    assert "AGENCY_ADDRESSEE" not in cues(lexicon, ["Kính gửi:", "Ông Trần Văn Bình"])
+
+
+def test_general_decisions_and_annexes_of_normative_texts(lexicon) -> None:
+    assert "GENERAL_DECISION" in cues(lexicon, ["QUYẾT ĐỊNH", "Ban hành Quy chế làm việc của Ủy ban nhân dân"])
+    assert "GENERAL_DECISION" in cues(lexicon, ["QUYẾT ĐỊNH", "Về việc ban hành Quy định quản lý"])
+    # a form's "(Ban hành kèm theo Thông tư…)" and an individual decision are no such summary
+    assert "GENERAL_DECISION" not in cues(lexicon, ["Mẫu số 01", "(Ban hành kèm theo Thông tư số 85/2019/TT-BTC)"])
+    assert "GENERAL_DECISION" not in cues(lexicon, ["QUYẾT ĐỊNH", "Về việc cấp giấy phép xây dựng"])
+    # prose wrapped onto a new line: "…Nghị quyết số 30c/NQ-CP của Chính phủ / ban hành Chương trình…"
+    assert "GENERAL_DECISION" not in cues(lexicon, ["Thực hiện Nghị quyết của Chính phủ", "ban hành Chương trình"])
+    annex = cues(lexicon, ["Phụ lục III", "MẪU TRÌNH BÀY VĂN BẢN", "(Kèm theo Nghị định số 30/2020/NĐ-CP"])
+    assert {"NORMATIVE_ANNEX_TITLE", "NORMATIVE_ANNEX_REF"} <= annex
+    # an annex of an individual decision: its number has no year
+    assert "NORMATIVE_ANNEX_REF" not in cues(lexicon, ["PHỤ LỤC", "(Kèm theo Quyết định số 125/QĐ-UBND)"])
 
 
 @pytest.mark.parametrize("line", ["DỰ THẢO", "(Dự thảo)", "Dự thảo lần 2", "DU THAO 3", "[DỰ THẢO]"])

@@ -70,6 +70,59 @@ def test_a_small_image_that_does_not_decode_is_unreadable_not_an_icon(checker) -
     assert verdict.category is Category.UNREADABLE
 
 
+def test_an_animated_image_is_a_picture_whatever_its_first_frame(checker) -> None:
+    """A banner whose first frame is empty is not a blank scan; a TIFF's frames stay its pages."""
+    frames = [Image.new("RGB", (800, 1100), "white"), Image.fromarray(synthetic_photo()).resize((800, 1100))]
+    buf = io.BytesIO()
+    frames[0].save(buf, "GIF", save_all=True, append_images=frames[1:], duration=200, loop=0)
+    verdict = checker.check_file(buf.getvalue(), "banner.gif")
+    assert (verdict.category, verdict.codes[0]) == (Category.OTHER, "IMAGE_ANIMATED")
+    assert verdict.document_type == "hinh_anh" and verdict.confidence >= 0.7
+    tiff = io.BytesIO()
+    frames[0].save(tiff, "TIFF", save_all=True, append_images=frames[:1])
+    assert checker.check_file(tiff.getvalue(), "scan.tif").category is Category.BLANK
+
+
+def test_letters_between_offices_general_decisions_and_annexes_are_not_confident_results(checker) -> None:
+    head = ["SỞ TƯ PHÁP", "Số: 788/STP-HCBT", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc"]
+    letter = head + [
+        "V/v trình hồ sơ phê chuẩn kết quả Đại hội",
+        "Kính gửi: Ủy ban nhân dân tỉnh.",
+        "Sở Tư pháp nhận được văn bản của Văn phòng Ủy ban nhân dân tỉnh về việc chuyển hồ sơ.",
+        "Nơi nhận:",
+        "- Lưu: VT.",
+        "GIÁM ĐỐC",
+    ]
+    verdict = checker.check_file(text_pdf(letter), "cong-van.pdf")
+    assert (verdict.category, verdict.codes[0]) == (Category.RESULT, "RESULT_TO_AGENCY")
+    assert verdict.confidence < 0.7
+    reply = [line.replace("Ủy ban nhân dân tỉnh.", "Ông Nguyễn Văn An") for line in letter]
+    assert checker.check_file(text_pdf(reply), "tra-loi.pdf").codes[0] == "RESULT_EVIDENCE"
+    general = [
+        "BỘ XÂY DỰNG",
+        "Số: 1074/QĐ-BXD",
+        "QUYẾT ĐỊNH",
+        "Ban hành các giải pháp kỹ thuật nâng cao an toàn phòng cháy",
+        "Căn cứ Luật Phòng cháy, chữa cháy;",
+        "QUYẾT ĐỊNH:",
+        "Điều 1. Ban hành kèm theo Quyết định này các giải pháp kỹ thuật.",
+        "Điều 2. Quyết định này có hiệu lực kể từ ngày ký.",
+    ]
+    verdict = checker.check_file(text_pdf(general), "qd-ban-hanh.pdf")
+    assert (verdict.category, verdict.codes[0]) == (Category.OTHER, "NORMATIVE_DOCUMENT")
+    annex = [
+        "Phụ lục III",
+        "MẪU TRÌNH BÀY VĂN BẢN HÀNH CHÍNH",
+        "(Kèm theo Nghị định số 30/2020/NĐ-CP ngày 05 tháng 3 năm 2020 của Chính phủ)",
+        "QUYẾT ĐỊNH:",
+        "Điều 1. ……………",
+        "Nơi nhận:",
+        "- Lưu: VT.",
+    ]
+    verdict = checker.check_file(text_pdf(annex), "phu-luc.pdf")
+    assert (verdict.category, verdict.codes[0]) == (Category.OTHER, "NORMATIVE_DOCUMENT")
+
+
 def test_an_english_page_is_foreign_other(checker) -> None:
     lines = ["QUARTERLY REPORT OF THE LIBRARY COMMITTEE"] + [
         "The committee met on the third Tuesday of each month to review acquisitions, opening hours and "
