@@ -206,14 +206,14 @@ def _match_phrase(cue: Cue, line: str, folded: str, lexicon: Lexicon) -> str | N
             offset = len(folded) - len(body)
             if cue.zone == "title" and cue.upper and len(body) > len(phrase) + m["max_title_line_extra"]:
                 continue
-            head = body[: len(phrase)]
-            if len(phrase) <= 4:
-                if body.startswith(phrase):
-                    return line[offset : offset + len(phrase)]
-            elif fuzz.ratio(phrase, head) >= threshold:
-                return line[offset : offset + len(phrase)]
-            elif " " in phrase and (end := _spaceless_match(phrase, body, threshold)):
-                return line[offset : offset + end]  # OCR ran the words together: "GIẤYCHỨNGNHẬN"
+            # a centred title may follow specks that OCR read as a letter or two (a seal's edge, a
+            # photo's border): "š Ệ GIẤY PHÉP", "VI Nà GIẤY PHÉP"; a real word before it ("ĐƠN XIN",
+            # "BẢN SAO") keeps the title from leading its line
+            starts = (0, *_after_specks(body)) if cue.upper and cue.zone == "title" else (0,)
+            for start in starts:
+                end = _match_at(phrase, body[start:], threshold)
+                if end:
+                    return line[offset + start : offset + start + end]
         else:
             if len(phrase) <= 6:
                 at = folded.find(phrase)
@@ -226,6 +226,39 @@ def _match_phrase(cue: Cue, line: str, folded: str, lexicon: Lexicon) -> str | N
                     if fuzz.ratio(phrase, folded[start:end]) >= threshold:  # whole words, not shared tails
                         return line[start:end]
     return None
+
+
+def _match_at(phrase: str, text: str, threshold: float) -> int:
+    """The end of a match of `phrase` at the start of `text`, else 0."""
+    if len(phrase) <= 4:
+        return len(phrase) if text.startswith(phrase) else 0
+    if fuzz.ratio(phrase, text[: len(phrase)]) >= threshold:
+        return len(phrase)
+    if " " in phrase:  # OCR ran the words together: "GIẤYCHỨNGNHẬN"
+        return _spaceless_match(phrase, text, threshold)
+    return 0
+
+
+MAX_SPECK_WORDS = 2  # words of at most two letters each, ≤ 8 characters in all
+MAX_SPECK_CHARS = 8
+
+
+def _after_specks(body: str) -> list[int]:
+    """Where a word starts after nothing but OCR specks: up to two 'words' of at most two letters
+    (and any marks), at most eight characters."""
+    starts = []
+    for word in re.finditer(r"\S+", body):
+        prefix = body[: word.start()].split()
+        lettered = [w for w in prefix if any(ch.isalpha() for ch in w)]
+        if (
+            len(lettered) > MAX_SPECK_WORDS
+            or any(sum(ch.isalpha() for ch in w) > 2 for w in lettered)
+            or sum(map(len, prefix)) > MAX_SPECK_CHARS
+        ):
+            break
+        if prefix:
+            starts.append(word.start())
+    return starts
 
 
 def _spaceless_match(phrase: str, body: str, threshold: float) -> int:

@@ -52,6 +52,16 @@ def test_a_photo_of_a_title_with_border_noise_or_words_run_together(lexicon, lin
     assert "GIAY_CHUNG_NHAN" in cues(lexicon, [line])
 
 
+@pytest.mark.parametrize("line", ["š Ệ GIẢY PHÉP", "VI Nà GIÁY PHÉP", "b. GIẤY PHÉP"])
+def test_a_title_after_specks_read_as_letters(lexicon, line: str) -> None:
+    assert "GIAY_PHEP" in cues(lexicon, [line])
+
+
+@pytest.mark.parametrize("line", ["ĐƠN XIN GIẤY PHÉP XÂY DỰNG", "BẢN SAO GIẤY PHÉP", "MẪU GIẤY PHÉP", "CẤP GIẤY PHÉP"])
+def test_a_title_after_a_real_word_does_not_lead_its_line(lexicon, line: str) -> None:
+    assert not {"GIAY_PHEP", "GIAY_PHEP_XAY_DUNG"} & cues(lexicon, [line])
+
+
 def test_words_run_together_still_need_the_whole_phrase(lexicon) -> None:
     assert "GIAY_CHUNG_NHAN" not in cues(lexicon, ["GIẤYCHỨNGSINH"])
 
