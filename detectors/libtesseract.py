@@ -55,8 +55,27 @@ def load() -> Any:
         ):
             getattr(lib, fn).restype = res
             getattr(lib, fn).argtypes = args
+        quiet_leptonica()
         _lib = lib
     return _lib
+
+
+LEPTONICA_SEVERITY_NONE = 6  # L_SEVERITY_NONE of Leptonica's environ.h
+
+
+def quiet_leptonica() -> bool:
+    """Leptonica writes its own complaints to the process's stderr ("Error in boxClipToRectangle:
+    box outside rectangle") about boxes Tesseract clips anyway: noise in a caller's terminal or
+    log, never a problem of the file. True when silenced."""
+    for name in ("liblept.so.5", "libleptonica.so.6", "liblept.5.dylib", "libleptonica.6.dylib"):
+        try:
+            severity = ctypes.CDLL(name).setMsgSeverity
+        except (OSError, AttributeError):
+            continue
+        severity.restype, severity.argtypes = ctypes.c_int, [ctypes.c_int]
+        severity(LEPTONICA_SEVERITY_NONE)
+        return True
+    return False
 
 
 @functools.cache

@@ -145,3 +145,21 @@ def test_a_decision_is_settled_by_its_header_alone(checker, monkeypatch) -> None
     verdict = checker.check_file(encode(gen.scan(page, 200), "pdf", 200, quality=70), "qd.pdf")
     assert verdict.category is Category.RESULT and verdict.confidence >= 0.9
     assert len(shapes) == 1 and shapes[0][0] / shapes[0][1] < 0.45
+
+
+def test_leptonica_complaints_do_not_reach_the_callers_stderr(capfd) -> None:
+    """Leptonica prints "Error in …" for boxes Tesseract clips anyway; a library user's
+    terminal or log should not fill with them."""
+    import ctypes
+
+    from resultcheck.detectors import libtesseract
+
+    try:
+        lept = ctypes.CDLL("liblept.so.5")
+    except OSError:
+        pytest.skip("Leptonica 1.x is not installed under this name")
+    clip = lept.boxClipToRectangle
+    clip.restype, clip.argtypes = ctypes.c_void_p, [ctypes.c_void_p, ctypes.c_int, ctypes.c_int]
+    assert libtesseract.quiet_leptonica()
+    clip(None, 10, 10)  # "Error in boxClipToRectangle: box not defined" while Leptonica may speak
+    assert "Error in" not in capfd.readouterr().err
