@@ -85,7 +85,8 @@ MESSAGES: dict[str, str] = {
     "NO_RESULT_STRUCTURE": "Đọc được quốc hiệu, tiêu ngữ nhưng không thấy cấu trúc của văn bản ban hành (số ký hiệu, "
     "tên loại văn bản, khối ký của cơ quan): có thể là thành phần hồ sơ; cần người kiểm tra.",
     "THIN_EVIDENCE": "Ít dấu hiệu để phân loại ({found}); cần người kiểm tra.",
-    "NORMATIVE_DOCUMENT": "Văn bản quy phạm pháp luật hoặc văn bản áp dụng chung ({found}), không phải kết quả giải quyết hồ sơ của công dân, tổ chức.",
+    "NORMATIVE_DOCUMENT": "Văn bản quy phạm pháp luật hoặc văn bản áp dụng chung ({found}), không phải kết quả "
+    "giải quyết hồ sơ của công dân, tổ chức.",
     "RESULT_UNIDENTIFIED": "Có dấu hiệu của văn bản do cơ quan ban hành ({found}) nhưng không đọc được tên loại "
     "hay số ký hiệu của văn bản; cần người kiểm tra.",
     "RESULT_TO_AGENCY": "Có cấu trúc văn bản ban hành ({found}) nhưng gửi cơ quan nhà nước ({to}): thường là văn bản "
