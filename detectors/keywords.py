@@ -146,6 +146,14 @@ class KeywordEvidence:
         return any(h.cue.side == "result" and (h.cue.type is not None or h.cue.identifies) for h in self.hits)
 
     @property
+    def result_signs(self) -> int:
+        """How many distinct signs of an issued document were read (its type names count once,
+        as their scores do: GIẤY PHÉP XÂY DỰNG is also a GIẤY PHÉP)."""
+        hits = [h for h in self.hits if h.cue.side == "result"]
+        titles = [h for h in hits if h.cue.zone in ("head", "title") and h.cue.type]
+        return bool(titles) + len(hits) - len(titles)
+
+    @property
     def addressed_to_agency(self) -> bool:
         """The letter is addressed to a state body ("Kính gửi: Cục…"), not to an applicant."""
         return any(h.cue.side == "addressee" for h in self.hits)

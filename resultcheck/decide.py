@@ -194,6 +194,11 @@ def _weighed(evidence: Evidence, w: Weights, rules: dict[str, Any]) -> Decision:
         # an issuer, a seal and "Nơi nhận" are on every paper a state body writes (internal
         # letters, transfer slips): without a type name or a number it is not known what this is
         return _capped(_side(category, "RESULT_UNIDENTIFIED", w, kw, rules), rules["cap_unsure"])
+    signs = kw.result_signs + bool(w.seal) + bool(w.signature)
+    if category is Category.RESULT and signs < rules["min_result_signs"]:
+        # an issued document shows its issuer, number, signing block or seal around its title:
+        # one sign alone is a cover page, a placeholder or a crop
+        return _capped(_side(category, "RESULT_ONE_SIGN", w, kw, rules), rules["cap_unsure"])
     if category is Category.RESULT and kw.addressed_to_agency:
         # a procedure's answer goes to the applicant; a letter to a state body is most often one
         # office writing to another (a submission, a view asked or given): a person looks

@@ -89,6 +89,8 @@ MESSAGES: dict[str, str] = {
     "giải quyết hồ sơ của công dân, tổ chức.",
     "RESULT_UNIDENTIFIED": "Có dấu hiệu của văn bản do cơ quan ban hành ({found}) nhưng không đọc được tên loại "
     "hay số ký hiệu của văn bản; cần người kiểm tra.",
+    "RESULT_ONE_SIGN": "Chỉ thấy một dấu hiệu của văn bản ban hành ({found}), không thấy cơ quan ban hành, số ký hiệu, "
+    "khối ký hay dấu: có thể là trang bìa, tệp mẫu hoặc ảnh cắt; cần người kiểm tra.",
     "RESULT_TO_AGENCY": "Có cấu trúc văn bản ban hành ({found}) nhưng gửi cơ quan nhà nước ({to}): thường là văn bản "
     "trao đổi giữa các cơ quan hoặc văn bản trình, không phải kết quả trả cho người nộp; cần người kiểm tra.",
     "DRAFT_DOCUMENT": "Bản dự thảo (có dòng 'DỰ THẢO'): văn bản trong quá trình giải quyết, chưa phải kết quả "

@@ -29,6 +29,7 @@ def keywords(
     draft: float = 0,
     header: bool = False,
     addressee: str | None = None,
+    result_signs: int = 2,
     identified: bool = True,
     result_type: float = 0,
     types: dict[str, str] | None = None,
@@ -60,6 +61,8 @@ def keywords(
                     "title",
                 )
             )
+    if result and result_signs > 1:  # the result score read from more than one sign (issuer, number…)
+        hits.append(Hit(Cue("C_result_2", "result", "any", 0.0, "cue result 2"), "result", "body"))
     if result_type:
         hits.append(Hit(Cue("QUYET_DINH", "result", "title", result_type, "tiêu đề", type="quyet_dinh"), "QĐ", "title"))
     scores = {
@@ -100,6 +103,20 @@ CASES = [
         Category.RESULT,
         "RESULT_UNIDENTIFIED",
         (RULES["cap_unsure"], RULES["cap_unsure"]),
+    ),
+    (
+        "a type name alone (a cover, a placeholder 'GIẤY PHÉP XÂY DỰNG / File mẫu') goes to a person",
+        Evidence(keywords(result_type=4.5), VIETNAMESE),
+        Category.RESULT,
+        "RESULT_ONE_SIGN",
+        (RULES["cap_unsure"], RULES["cap_unsure"]),
+    ),
+    (
+        "a type name with a seal is two signs",
+        Evidence(keywords(result_type=4.5), VIETNAMESE, seals=1),
+        Category.RESULT,
+        "RESULT_EVIDENCE",
+        (0.95, 0.98),
     ),
     (
         "a numbered letter to a state body (Kính gửi: Cục Hải quan) goes to a person",

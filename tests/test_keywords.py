@@ -237,3 +237,15 @@ def test_first_person_applicant_language(lexicon) -> None:
 def test_validity_line_of_a_licence_is_not_an_id_card(lexicon) -> None:
     assert "CCCD" not in cues(lexicon, [], ["Giấy phép có giá trị đến ngày 03 tháng 3 năm 2030."])
     assert "CCCD" in cues(lexicon, ["CĂN CƯỚC", "IDENTITY CARD"])
+
+
+def test_documents_addressed_to_everyone(lexicon) -> None:
+    directive = cues(lexicon, ["ỦY BAN NHÂN DÂN", "Số: 4 /CT-UBND", "CHỈ THỊ"])
+    assert {"GENERAL_TITLE", "GENERAL_NUMBER"} <= directive and "SO_KY_HIEU_CONG_VAN" not in directive
+    assert "TTHC_LIST" in cues(lexicon, ["QUYẾT ĐỊNH", "Về việc công bố Danh mục thủ tục hành chính mới ban hành"])
+    assert "GENERAL_NUMBER" not in cues(lexicon, ["Số: 125/QĐ-UBND"])
+
+
+def test_a_longer_type_name_is_not_a_second_sign(lexicon) -> None:
+    assert find_cues(zones_from_lines(["GIẤY PHÉP XÂY DỰNG", "File mẫu"]), lexicon).result_signs == 1
+    assert find_cues(zones_from_lines(["ỦY BAN NHÂN DÂN", "GIẤY PHÉP XÂY DỰNG"]), lexicon).result_signs == 2
