@@ -10,10 +10,11 @@ application and not a permit.
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 import tomllib
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -121,6 +122,11 @@ class Hit:
     text: str  # the original words that matched
     zone: str  # where they were found: title | body | signing
 
+    @property
+    def type_title(self) -> bool:
+        """A type name in the title zone: of one side, only the strongest counts."""
+        return self.cue.zone in ("head", "title") and self.cue.type is not None
+
 
 @dataclass(frozen=True, slots=True)
 class KeywordEvidence:
@@ -150,13 +156,13 @@ class KeywordEvidence:
         """How many distinct signs of an issued document were read (its type names count once,
         as their scores do: GIẤY PHÉP XÂY DỰNG is also a GIẤY PHÉP)."""
         hits = [h for h in self.hits if h.cue.side == "result"]
-        titles = [h for h in hits if h.cue.zone in ("head", "title") and h.cue.type]
+        titles = [h for h in hits if h.type_title]
         return bool(titles) + len(hits) - len(titles)
 
     @property
-    def addressed_to_agency(self) -> bool:
-        """The letter is addressed to a state body ("Kính gửi: Cục…"), not to an applicant."""
-        return any(h.cue.side == "addressee" for h in self.hits)
+    def agency_addressee(self) -> str | None:
+        """The state body the letter is addressed to ("Kính gửi: Cục…"), None for an applicant."""
+        return next((h.text for h in self.hits if h.cue.side == "addressee"), None)
 
     @property
     def header_read(self) -> bool:
@@ -175,7 +181,7 @@ class KeywordEvidence:
 
     def labels(self, sides: Sequence[str], limit: int = 4) -> list[str]:
         hits = [h for h in self.hits if h.cue.side in sides]
-        titles = [h for h in hits if h.cue.zone in ("head", "title") and h.cue.type]
+        titles = [h for h in hits if h.type_title]
         if titles:  # only the strongest type name counts (find_cues), so only it is named
             strongest = max(titles, key=lambda h: h.cue.weight)
             hits = [h for h in hits if h is strongest or h not in titles]
@@ -217,8 +223,8 @@ def _match_phrase(cue: Cue, line: str, folded: str, lexicon: Lexicon) -> str | N
             # a centred title may follow specks that OCR read as a letter or two (a seal's edge, a
             # photo's border): "š Ệ GIẤY PHÉP", "VI Nà GIẤY PHÉP"; a real word before it ("ĐƠN XIN",
             # "BẢN SAO") keeps the title from leading its line
-            starts = (0, *_after_specks(body)) if cue.upper and cue.zone == "title" else (0,)
-            for start in starts:
+            specks = cue.upper and cue.zone == "title"
+            for start in itertools.chain((0,), _after_specks(body) if specks else ()):
                 end = _match_at(phrase, body[start:], threshold)
                 if end:
                     return line[offset + start : offset + start + end]
@@ -251,10 +257,9 @@ MAX_SPECK_WORDS = 2  # words of at most two letters each, ≤ 8 characters in al
 MAX_SPECK_CHARS = 8
 
 
-def _after_specks(body: str) -> list[int]:
+def _after_specks(body: str) -> Iterator[int]:
     """Where a word starts after nothing but OCR specks: up to two 'words' of at most two letters
     (and any marks), at most eight characters."""
-    starts = []
     for word in re.finditer(r"\S+", body):
         prefix = body[: word.start()].split()
         lettered = [w for w in prefix if any(ch.isalpha() for ch in w)]
@@ -265,8 +270,7 @@ def _after_specks(body: str) -> list[int]:
         ):
             break
         if prefix:
-            starts.append(word.start())
-    return starts
+            yield word.start()
 
 
 def _spaceless_match(phrase: str, body: str, threshold: float) -> int:
@@ -322,8 +326,8 @@ def find_cues(zones: Zones, lexicon: Lexicon) -> KeywordEvidence:
     scores: dict[str, float] = {}
     for side in SIDES:
         side_hits = [h for h in hits if h.cue.side == side]
-        titles = [h.cue.weight for h in side_hits if h.cue.zone in ("head", "title") and h.cue.type]
-        others = sum(h.cue.weight for h in side_hits if not (h.cue.zone in ("head", "title") and h.cue.type))
+        titles = [h.cue.weight for h in side_hits if h.type_title]
+        others = sum(h.cue.weight for h in side_hits if not h.type_title)
         scores[side] = (max(titles) if titles else 0.0) + others
     return KeywordEvidence(tuple(hits), scores)
 

@@ -199,11 +199,10 @@ def _weighed(evidence: Evidence, w: Weights, rules: dict[str, Any]) -> Decision:
         # an issued document shows its issuer, number, signing block or seal around its title:
         # one sign alone is a cover page, a placeholder or a crop
         return _capped(_side(category, "RESULT_ONE_SIGN", w, kw, rules), rules["cap_unsure"])
-    if category is Category.RESULT and kw.addressed_to_agency:
+    if category is Category.RESULT and (addressee := kw.agency_addressee):
         # a procedure's answer goes to the applicant; a letter to a state body is most often one
         # office writing to another (a submission, a view asked or given): a person looks
         decision = _side(category, "RESULT_TO_AGENCY", w, kw, rules)
-        addressee = next(h.text for h in kw.hits if h.cue.side == "addressee")
         decision = replace(decision, summary_fields={**decision.summary_fields, "to": addressee})
         return _capped(decision, rules["cap_unsure"])
     return _side(category, "RESULT_EVIDENCE" if category is Category.RESULT else "INPUT_EVIDENCE", w, kw, rules)
