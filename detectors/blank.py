@@ -20,7 +20,7 @@ import cv2
 import numpy as np
 
 NAME = "blank"
-VERSION = "2"
+VERSION = "3"
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,9 +127,9 @@ def _bands(kept: np.ndarray, w: int, h: int, px_per_mm: float, rules: dict[str, 
     """Marks on a narrow line running along the page (small skew allowed), with clean paper beside it.
 
     A band spans much of the page and reaches into the margin at one end at least: a line of text,
-    read either way (a page scanned sideways), stops at the page's margins. Beside a column or row
-    of letters there are more letters; beside a streak, clean paper. Every narrow mark centred in a
-    band belongs to it.
+    read either way (a page scanned sideways), stops at the page's margins; a band mostly of dashes
+    longer than a word need not reach an edge. Beside a column or row of letters there are more
+    letters; beside a streak, clean paper. Every narrow mark centred in a band belongs to it.
     """
     n = len(kept)
     out = np.zeros(n, dtype=bool)
@@ -144,6 +144,7 @@ def _bands(kept: np.ndarray, w: int, h: int, px_per_mm: float, rules: dict[str, 
     for horizontal in (True, False):
         start, end, length = (x, x + bw, w) if horizontal else (y, y + bh, h)
         narrow = (bh if horizontal else bw) <= rules["band_max_across_mm"] * px_per_mm
+        stroke = (end - start) >= rules["band_dash_min_mm"] * px_per_mm  # longer than a word, or words run together
         min_span = rules["band_min_span"][0 if horizontal else 1] * length
         for k in range(-steps, steps + 1):
             slope = np.tan(np.radians(k * rules["band_skew_step_deg"]))
@@ -154,8 +155,9 @@ def _bands(kept: np.ndarray, w: int, h: int, px_per_mm: float, rules: dict[str, 
                 if members.sum() < rules["band_min_marks"]:
                     continue
                 lo, hi = start[members].min(), end[members].max()
-                if hi - lo < min_span or (lo > reach and hi < length - reach):
-                    continue  # short, or stopping short of both edges as text lines stop at the margins
+                stroked = (end - start)[members & stroke].sum() >= 0.5 * (hi - lo)  # dashes, not letters
+                if hi - lo < min_span or (lo > reach and hi < length - reach and not stroked):
+                    continue  # short, or a row of letters stopping short of both edges at the margins
                 order = np.argsort(start[members])
                 covered = np.maximum.accumulate(end[members][order])
                 if (start[members][order][1:] - covered[:-1]).max(initial=0) > rules["band_max_gap"] * length:
@@ -179,13 +181,27 @@ def _edge_marks(kept: np.ndarray, w: int, h: int, px_per_mm: float, rules: dict[
 
 def _hole_rows(kept: np.ndarray, w: int, h: int, px_per_mm: float, rules: dict[str, Any]) -> np.ndarray:
     """Two or more identical marks near one edge, at one distance from it, spaced far apart: punch or
-    binding holes (round or oblong). Letters of a line touch their neighbours; holes do not."""
+    binding holes (round or oblong). Letters of a line touch their neighbours; holes do not. A
+    fastener may leave two or three touching marks (a clip's jaws, a staple's ends): marks closer
+    than `hole_part_gap_mm` are judged together, as one."""
     out = np.zeros(len(kept), dtype=bool)
-    x, y, bw, bh = (kept[:, i].astype(np.float64) for i in range(4))
-    size = np.maximum(bw, bh)
+    if not len(kept):
+        return out
     lo, hi = (d * px_per_mm for d in rules["hole_row_size_mm"])
+    small = np.maximum(kept[:, 2], kept[:, 3]) <= hi  # a sheet's edge running past a hole stays apart
+    near = (_gaps(kept) <= rules["hole_part_gap_mm"] * px_per_mm) & small[:, None] & small[None, :]
+    _, member_of = np.unique(_union(len(kept), *np.nonzero(np.triu(near, 1))), return_inverse=True)
+    x0, y0 = (np.full(member_of.max() + 1, np.inf) for _ in range(2))
+    x1, y1 = (np.zeros(member_of.max() + 1) for _ in range(2))
+    np.minimum.at(x0, member_of, kept[:, 0])
+    np.minimum.at(y0, member_of, kept[:, 1])
+    np.maximum.at(x1, member_of, kept[:, 0] + kept[:, 2])
+    np.maximum.at(y1, member_of, kept[:, 1] + kept[:, 3])
+    x, y, bw, bh = x0, y0, x1 - x0, y1 - y0
+    size = np.maximum(bw, bh)
     cx, cy = x + bw / 2, y + bh / 2
     tolerance = rules["hole_row_size_tolerance"]
+    in_row = np.zeros(len(x), dtype=bool)
     for depth, along in ((cy, cx), (h - cy, cx), (cx, cy), (w - cx, cy)):
         candidate = (size >= lo) & (size <= hi) & (depth <= rules["punch_hole_band_mm"] * px_per_mm)
         for i in np.flatnonzero(candidate):
@@ -193,7 +209,8 @@ def _hole_rows(kept: np.ndarray, w: int, h: int, px_per_mm: float, rules: dict[s
             same &= np.abs(depth - depth[i]) <= rules["hole_row_align_mm"] * px_per_mm
             spacing = np.diff(np.sort(along[same]))
             if len(spacing) and spacing.min() >= rules["hole_row_min_spacing"] * size[i]:
-                out |= same
+                in_row |= same
+    out[in_row[member_of]] = True
     return out
 
 
@@ -274,15 +291,20 @@ def _not_dust(kept: np.ndarray, px_per_mm: float, rules: dict[str, Any]) -> np.n
     n = len(kept)
     if n > 300:  # a text page: no need to look for isolation
         return np.ones(n, dtype=bool)
+    near = (_gaps(kept) <= rules["neighbour_mm"] * px_per_mm).any(axis=1) if n > 1 else np.zeros(n, dtype=bool)
+    large = np.maximum(kept[:, 2], kept[:, 3]) >= rules["single_mark_min_extent_mm"] * px_per_mm
+    return near | large
+
+
+def _gaps(kept: np.ndarray) -> np.ndarray:
+    """Pairwise gap between the marks' boxes (0 when they overlap; infinite to itself)."""
     x0, y0 = kept[:, 0].astype(np.float64), kept[:, 1].astype(np.float64)
     x1, y1 = x0 + kept[:, 2], y0 + kept[:, 3]
     gap_x = np.maximum(0, np.maximum(x0[:, None] - x1[None, :], x0[None, :] - x1[:, None]))
     gap_y = np.maximum(0, np.maximum(y0[:, None] - y1[None, :], y0[None, :] - y1[:, None]))
     gap = np.maximum(gap_x, gap_y)
     np.fill_diagonal(gap, np.inf)
-    near = (gap <= rules["neighbour_mm"] * px_per_mm).any(axis=1) if n > 1 else np.zeros(n, dtype=bool)
-    large = np.maximum(kept[:, 2], kept[:, 3]) >= rules["single_mark_min_extent_mm"] * px_per_mm
-    return near | large
+    return gap
 
 
 def paper_background(image: np.ndarray, px_per_mm: float) -> np.ndarray:

@@ -77,9 +77,12 @@ def look(
 ) -> PageLook:
     gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
     diff, threshold, _paper, _background = ink_contrast(gray, px_per_mm, scanned, blank_rules)
-    bright = float(np.percentile(gray, 95))
+    h, w = gray.shape
+    bright = float(np.percentile(gray[h // 10 : h - h // 10, w // 10 : w - w // 10], 95))
     # Paper: near its local paper level and bright for this page (a texture's or a photo's
-    # mid-tones are not paper even where they are locally flat). Tinted paper is paper.
+    # mid-tones are not paper even where they are locally flat). Tinted paper is paper. The
+    # page's brightness is taken inside its border: the white a scanner or a skew leaves around
+    # a dark sheet is not the sheet.
     paper = (diff <= threshold) & (gray >= 0.7 * bright)
     ink = ((diff > threshold) * 255).astype(np.uint8)
     length = max(3, int(min_stroke_mm * px_per_mm))

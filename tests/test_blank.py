@@ -119,6 +119,21 @@ def test_text_on_dark_grey_and_bleeding_paper_is_not_blank(rules, decision_page)
         assert not judge(scan(decision_page, seed=8, **style), rules).blank, style
 
 
+def test_a_dark_grey_sheet_on_a_white_lid_is_blank_not_a_picture(checker) -> None:
+    """The white a skewed scan leaves around a dark sheet is not the sheet: the sheet is the paper."""
+    import io
+
+    from PIL import Image
+
+    rng = np.random.default_rng(9)
+    sheet = np.clip(rng.normal(102, 3, (1754, 1240)), 0, 255).astype(np.uint8)
+    image = Image.fromarray(sheet).rotate(2.5, expand=True, fillcolor=255)
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=85, dpi=(150, 150))
+    verdict = checker.check_file(buffer.getvalue(), "trang-xam.jpg")
+    assert verdict.category is Category.BLANK, verdict
+
+
 def test_vector_drawing_without_text_is_not_blank(checker, generator) -> None:
     """Stirling-PDF drops such pages: no text, no image. We render and see the lines."""
     verdict = checker.check_file(pdf_pages([generator.floor_plan()]), "ban-ve.pdf")
@@ -188,11 +203,29 @@ def _binding_holes(draw, rng, mm) -> None:
         draw.rectangle([mm(x), mm(6), mm(x + 12), mm(12)], outline=(30, 30, 30), width=3)
 
 
+def _clip_marks(draw, rng, mm) -> None:
+    """A fastener leaves two touching marks (a clip's jaws), three fasteners along the top."""
+    for x in (45, 100, 155):
+        for part in (0.0, 7.1):
+            draw.rectangle([mm(x + part), mm(7), mm(x + part + 6.5), mm(10.4)], fill=(35, 35, 35))
+
+
+def _drum_dashes(draw, rng, mm) -> None:
+    """A streak whose dots ran into long dashes, starting and ending far from the edges."""
+    y = 50.0
+    while y < 250:
+        length = rng.uniform(35, 60)
+        draw.line([mm(130), mm(y), mm(130.3), mm(min(y + length, 250))], fill=(50, 50, 50), width=mm(1.2))
+        y += length + rng.uniform(3, 6)
+
+
 ARTEFACTS = {
     "drum-vertical": lambda d, r, mm: (_streak(d, r, mm, True, 70, 0.02), _streak(d, r, mm, True, 150, 0.02)),
     "drum-horizontal": lambda d, r, mm: (_streak(d, r, mm, False, 120, -0.01), _streak(d, r, mm, False, 200, 0.0)),
+    "drum-dashes": _drum_dashes,
     "sheet-edges": _sheet_edges,
     "binding-holes": _binding_holes,
+    "clip-marks": _clip_marks,
 }
 
 
