@@ -203,10 +203,11 @@ def _hole_rows(kept: np.ndarray, w: int, h: int, px_per_mm: float, rules: dict[s
     tolerance = rules["hole_row_size_tolerance"]
     in_row = np.zeros(len(x), dtype=bool)
     for depth, along in ((cy, cx), (h - cy, cx), (cx, cy), (w - cx, cy)):
-        candidate = (size >= lo) & (size <= hi) & (depth <= rules["punch_hole_band_mm"] * px_per_mm)
+        candidate = (size >= lo) & (size <= hi) & (depth <= rules["hole_row_band_mm"] * px_per_mm)
         for i in np.flatnonzero(candidate):
             same = candidate & (np.abs(bw - bw[i]) <= tolerance * bw[i]) & (np.abs(bh - bh[i]) <= tolerance * bh[i])
-            same &= np.abs(depth - depth[i]) <= rules["hole_row_align_mm"] * px_per_mm
+            skew = np.tan(np.radians(rules["band_max_skew_deg"])) * np.abs(along - along[i])  # a skewed sheet
+            same &= np.abs(depth - depth[i]) <= rules["hole_row_align_mm"] * px_per_mm + skew
             spacing = np.diff(np.sort(along[same]))
             if len(spacing) and spacing.min() >= rules["hole_row_min_spacing"] * size[i]:
                 in_row |= same
@@ -345,8 +346,9 @@ def _content_components(
     mx, my = rules["margin_fraction"] * w, rules["margin_fraction"] * h
     in_margin = (x + bw <= mx) | (x >= w - mx) | (y + bh <= my) | (y >= h - my)
     keep &= ~in_margin
-    if scanned:  # edge shadows and dark scanner borders touch the image border
-        keep &= ~((x == 0) | (y == 0) | (x + bw >= w) | (y + bh >= h))
+    if scanned:  # edge shadows, dark scanner borders and a dark sheet's rim on a white lid touch the image border
+        touch = max(1, round(rules["border_touch_mm"] * px_per_mm))
+        keep &= ~((x < touch) | (y < touch) | (x + bw > w - touch) | (y + bh > h - touch))
         keep &= ~_punch_holes(stats, w, h, px_per_mm, rules)
 
     kept = stats[keep]

@@ -134,6 +134,22 @@ def test_a_dark_grey_sheet_on_a_white_lid_is_blank_not_a_picture(checker) -> Non
     assert verdict.category is Category.BLANK, verdict
 
 
+def test_punch_holes_of_a_skewed_grey_sheet_on_a_white_lid_are_blank(rules) -> None:
+    """The sheet's rim against the lid, where it meets the image's border, is no ink; two holes at
+    different depths are still a row."""
+    from PIL import Image, ImageDraw
+
+    dpi = 150
+    mm = lambda v: round(v * dpi / 25.4)  # noqa: E731
+    sheet = Image.new("L", (mm(210), mm(297)), 136)
+    draw = ImageDraw.Draw(sheet)
+    for y in (100, 207):
+        draw.ellipse([mm(8), mm(y - 5), mm(18), mm(y + 5)], fill=95, outline=40, width=3)
+    scan = sheet.rotate(2.0, fillcolor=250)  # the lid shows in the corners
+    ink = judge(np.asarray(scan), rules, dpi=dpi)
+    assert ink.blank and ink.code == "BLANK_SCAN_ARTEFACTS", ink
+
+
 def test_vector_drawing_without_text_is_not_blank(checker, generator) -> None:
     """Stirling-PDF drops such pages: no text, no image. We render and see the lines."""
     verdict = checker.check_file(pdf_pages([generator.floor_plan()]), "ban-ve.pdf")
