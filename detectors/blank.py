@@ -188,9 +188,15 @@ def _hole_rows(kept: np.ndarray, w: int, h: int, px_per_mm: float, rules: dict[s
     if not len(kept):
         return out
     lo, hi = (d * px_per_mm for d in rules["hole_row_size_mm"])
-    small = np.maximum(kept[:, 2], kept[:, 3]) <= hi  # a sheet's edge running past a hole stays apart
-    near = (_gaps(kept) <= rules["hole_part_gap_mm"] * px_per_mm) & small[:, None] & small[None, :]
-    _, member_of = np.unique(_union(len(kept), *np.nonzero(np.triu(near, 1))), return_inverse=True)
+    x, y, bw, bh = (kept[:, i].astype(np.float64) for i in range(4))
+    to_edge = np.minimum.reduce([x, y, w - x - bw, h - y - bh])
+    # parts: small marks near an edge (a sheet's edge running past a hole stays apart)
+    parts = np.flatnonzero((np.maximum(bw, bh) <= hi) & (to_edge <= rules["hole_row_band_mm"] * px_per_mm))
+    roots = np.arange(len(kept))
+    if 1 < len(parts) <= rules["artefact_max_marks"]:
+        near = _gaps(kept[parts]) <= rules["hole_part_gap_mm"] * px_per_mm
+        roots[parts] = parts[_union(len(parts), *np.nonzero(np.triu(near, 1)))]
+    _, member_of = np.unique(roots, return_inverse=True)
     x0, y0 = (np.full(member_of.max() + 1, np.inf) for _ in range(2))
     x1, y1 = (np.zeros(member_of.max() + 1) for _ in range(2))
     np.minimum.at(x0, member_of, kept[:, 0])
