@@ -9,8 +9,8 @@ Order of the questions, most specific first:
   2. a normative legal text (Luật, Nghị định…)    → other (NORMATIVE_DOCUMENT)
   3. a private company's letter                    → other (PRIVATE_ISSUER), unless it is an input
   4. result evidence against input evidence        → result / input_component, confidence from the margin;
-     a confident result needs a cue saying what it is (a type name, an issuing number)
-     and is addressed to the applicant, not to a state body
+     a confident result needs a cue saying what it is (a type name, an issuing number),
+     at least two signs of an issued document, and is addressed to the applicant, not to a state body
   5. nothing either way: a picture, a foreign or unrelated text → other; a Vietnamese
      administrative paper that says too little → the likelier side, below 0.7 (a person looks)
 """
