@@ -20,7 +20,7 @@ import cv2
 import numpy as np
 
 NAME = "blank"
-VERSION = "3"
+VERSION = "4"
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,7 +183,9 @@ def _hole_rows(kept: np.ndarray, w: int, h: int, px_per_mm: float, rules: dict[s
     """Two or more identical marks near one edge, at one distance from it, spaced far apart: punch or
     binding holes (round or oblong). Letters of a line touch their neighbours; holes do not. A
     fastener may leave two or three touching marks (a clip's jaws, a staple's ends): marks closer
-    than `hole_part_gap_mm` are judged together, as one."""
+    than `hole_part_gap_mm` are judged together, as one. A lone round mark close to an edge is a
+    hole too: the others of its row may be lighter than the ink threshold (a ring on a shadowed
+    rim) or lost in the lid's shadow."""
     out = np.zeros(len(kept), dtype=bool)
     if not len(kept):
         return out
@@ -213,10 +215,22 @@ def _hole_rows(kept: np.ndarray, w: int, h: int, px_per_mm: float, rules: dict[s
         for i in np.flatnonzero(candidate):
             same = candidate & (np.abs(bw - bw[i]) <= tolerance * bw[i]) & (np.abs(bh - bh[i]) <= tolerance * bh[i])
             skew = np.tan(np.radians(rules["band_max_skew_deg"])) * np.abs(along - along[i])  # a skewed sheet
-            same &= np.abs(depth - depth[i]) <= rules["hole_row_align_mm"] * px_per_mm + skew
+            aligned = np.abs(depth - depth[i]) <= rules["hole_row_align_mm"] * px_per_mm + skew
+            same &= aligned
             spacing = np.diff(np.sort(along[same]))
+            # clean paper between the holes: two alike letters of a line have other letters between them
+            between = aligned & ~same & (along > along[same].min()) & (along < along[same].max())
             if len(spacing) and spacing.min() >= rules["hole_row_min_spacing"] * size[i]:
-                in_row |= same
+                in_row |= same & ~(between & (size >= 0.5 * size[i])).any()
+    # a lone hole, filled or a ring, with clean paper around it (a letter has neighbours)
+    round_mark = (size >= lo) & (size <= hi) & (np.abs(bw - bh) <= 0.25 * size)
+    round_mark &= np.minimum.reduce([cx, cy, w - cx, h - cy]) <= rules["punch_hole_band_mm"] * px_per_mm
+    for i in np.flatnonzero(round_mark & ~in_row):
+        gap_x = np.maximum(0, np.maximum(x - (x[i] + bw[i]), x[i] - (x + bw)))
+        gap_y = np.maximum(0, np.maximum(y - (y[i] + bh[i]), y[i] - (y + bh)))
+        gap = np.maximum(gap_x, gap_y)
+        gap[i] = np.inf
+        in_row[i] = gap.min() >= size[i]
     out[in_row[member_of]] = True
     return out
 

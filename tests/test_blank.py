@@ -98,6 +98,13 @@ def test_a_single_short_line_is_not_blank(rules) -> None:
     assert not ink.blank and ink.code == "CONTENT_INK"
 
 
+@pytest.mark.parametrize("top", [6, 14])
+def test_a_line_close_to_the_edge_is_not_holes(rules, top) -> None:
+    """Round letters near an edge, even spaced out, have neighbours; a punch hole has clean paper around it."""
+    ink = judge(scan(one_line("H Ồ   S Ơ   Đ Ấ T   Đ A I", top, size=14), seed=5), rules)
+    assert not ink.blank and ink.code == "CONTENT_INK", ink
+
+
 def test_a_signature_alone_is_not_blank(rules) -> None:
     page = empty()
     page.marks.append(Mark("signature", 120, 200, 45, 14, (25, 45, 160), seed=3))
@@ -226,6 +233,19 @@ def _clip_marks(draw, rng, mm) -> None:
             draw.rectangle([mm(x + part), mm(7), mm(x + part + 6.5), mm(10.4)], fill=(35, 35, 35))
 
 
+def _comb_slots(draw, rng, mm) -> None:
+    """A comb binding's wide slots along the top, a slot's width of clean paper between two."""
+    for x in range(17, 190, 32):
+        draw.rectangle([mm(x), mm(4), mm(x + 14), mm(11)], fill=(40, 40, 40))
+
+
+def _lone_ring(draw, rng, mm) -> None:
+    """One punch hole's rim, in two pieces; the row's other holes too light to count as ink."""
+    draw.arc([mm(10), mm(142), mm(20), mm(152)], 200, 160, fill=(45, 45, 45), width=mm(0.8))
+    for y in (62, 222):
+        draw.ellipse([mm(10), mm(y), mm(20), mm(y + 10)], outline=(205, 205, 205), width=mm(0.5))
+
+
 def _drum_dashes(draw, rng, mm) -> None:
     """A streak whose dots ran into long dashes, starting and ending far from the edges."""
     y = 50.0
@@ -242,6 +262,8 @@ ARTEFACTS = {
     "sheet-edges": _sheet_edges,
     "binding-holes": _binding_holes,
     "clip-marks": _clip_marks,
+    "comb-slots": _comb_slots,
+    "lone-ring": _lone_ring,
 }
 
 

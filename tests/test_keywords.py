@@ -153,6 +153,22 @@ def test_a_state_body_addressed_on_the_line_below(lexicon) -> None:
     assert "AGENCY_ADDRESSEE" not in cues(lexicon, ["Kính gửi:", "Ông Trần Văn Bình"])
 
 
+def test_a_letter_to_many_is_no_answer_to_one_applicant(lexicon) -> None:
+    # the plural says it, even where OCR garbled the bodies' names (a text layer reading "sở" as "s&")
+    assert "AGENCY_ADDRESSEE" in cues(lexicon, ["KInh gUi:", "- Các s&, ban, ngành;", "- Thành Doàn Dà Ning;"])
+    assert "AGENCY_ADDRESSEE" in cues(lexicon, ["Kính gửi: Các tổ chức, cá nhân có liên quan"])
+    assert "AGENCY_ADDRESSEE" not in cues(lexicon, ["Kính gửi: Công ty TNHH Các Sao Việt"])
+
+
+def test_a_collegial_bodys_resolution_is_an_organisations_paper(lexicon) -> None:
+    found = cues(lexicon, ["HỘI ĐỒNG QL QUỸ KHUYẾN HỌC", "Số: 01/NQ-HĐQLQ", "NGHỊ QUYẾT CỦA HỘI ĐỒNG QUẢN LÝ QUỸ"])
+    assert {"NGHI_QUYET", "NGHI_QUYET_NUMBER"} <= found and "SO_KY_HIEU_CONG_VAN" not in found
+    # a council's normative resolution carries the year; prose citing a resolution is no title
+    assert "NORMATIVE_NUMBER" in cues(lexicon, ["Số: 12/2024/NQ-HĐND"])
+    assert "NGHI_QUYET_NUMBER" not in cues(lexicon, ["Số: 12/2024/NQ-HĐND"])
+    assert "NGHI_QUYET" not in cues(lexicon, ["Nghị quyết số 29-NQ/TW của Ban Chấp hành Trung ương"])
+
+
 def test_general_decisions_and_annexes_of_normative_texts(lexicon) -> None:
     assert "GENERAL_DECISION" in cues(lexicon, ["QUYẾT ĐỊNH", "Ban hành Quy chế làm việc của Ủy ban nhân dân"])
     assert "GENERAL_DECISION" in cues(lexicon, ["QUYẾT ĐỊNH", "Về việc ban hành Quy định quản lý"])

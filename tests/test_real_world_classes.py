@@ -123,6 +123,63 @@ def test_letters_between_offices_general_decisions_and_annexes_are_not_confident
     assert (verdict.category, verdict.codes[0]) == (Category.OTHER, "NORMATIVE_DOCUMENT")
 
 
+def test_a_resolution_is_an_organisations_paper_or_a_councils_law_never_a_result(checker) -> None:
+    resolution = [
+        "HỘI KHUYẾN HỌC TỈNH",
+        "HỘI ĐỒNG QUẢN LÝ QUỸ KHUYẾN HỌC",
+        "Số: 01/NQ-HĐQLQ",
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "Độc lập - Tự do - Hạnh phúc",
+        "NGHỊ QUYẾT CỦA HỘI ĐỒNG QUẢN LÝ QUỸ",
+        "(Về việc đề nghị sửa đổi, bổ sung Điều lệ Quỹ khuyến học)",
+        "Căn cứ Nghị định số 93/2019/NĐ-CP của Chính phủ về tổ chức, hoạt động của quỹ xã hội;",
+        "Điều 1. Thông qua dự thảo Điều lệ sửa đổi, bổ sung của Quỹ.",
+        "Nơi nhận:",
+        "- Lưu: VT.",
+        "TM. HỘI ĐỒNG QUẢN LÝ QUỸ",
+    ]
+    verdict = checker.check_file(text_pdf(resolution), "nghi-quyet.pdf")
+    assert (verdict.category, verdict.document_type) == (Category.INPUT_COMPONENT, "nghi_quyet")
+    council = [
+        "HỘI ĐỒNG NHÂN DÂN TỈNH",
+        "Số: 12/2024/NQ-HĐND",
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "Độc lập - Tự do - Hạnh phúc",
+        "NGHỊ QUYẾT",
+        "Quy định mức thu phí thẩm định cấp giấy phép xây dựng trên địa bàn tỉnh",
+        "Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015;",
+        "Điều 1. Phạm vi điều chỉnh",
+        "Nghị quyết này có hiệu lực kể từ ngày 01 tháng 01 năm 2025.",
+        "Nơi nhận:",
+        "- Lưu: VT.",
+        "CHỦ TỊCH",
+    ]
+    verdict = checker.check_file(text_pdf(council), "nghi-quyet-hdnd.pdf")
+    assert (verdict.category, verdict.codes[0]) == (Category.OTHER, "NORMATIVE_DOCUMENT")
+
+
+def test_a_circular_to_many_offices_is_not_a_confident_result(checker) -> None:
+    circular = [
+        "ỦY BAN NHÂN DÂN",
+        "THÀNH PHỐ ĐÀ NẴNG",
+        "Số: 5140/UBND-SGDĐT",
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "Độc lập - Tự do - Hạnh phúc",
+        "V/v thực hiện Thông báo kết luận của Thường trực Thành ủy",
+        "Kính gửi:",
+        "- Các s&, ban, ngành;",  # the bodies' names garbled, as a poor text layer has them
+        "- Thành Đoàn Đà Nẵng;",
+        "Ủy ban nhân dân thành phố yêu cầu thủ trưởng các cơ quan, đơn vị triển khai thực hiện.",
+        "Nơi nhận:",
+        "- Như trên;",
+        "- Lưu: VT, SGDĐT.",
+        "KT. CHỦ TỊCH",
+    ]
+    verdict = checker.check_file(text_pdf(circular), "cong-van-nhieu-noi.pdf")
+    assert (verdict.category, verdict.codes[0]) == (Category.RESULT, "RESULT_TO_AGENCY")
+    assert verdict.confidence < 0.7
+
+
 def test_an_english_page_is_foreign_other(checker) -> None:
     lines = ["QUARTERLY REPORT OF THE LIBRARY COMMITTEE"] + [
         "The committee met on the third Tuesday of each month to review acquisitions, opening hours and "
