@@ -106,6 +106,10 @@ def test_processing_documents_and_certificate_pages(lexicon) -> None:
     assert {"TO_TRINH", "TO_TRINH_NUMBER"} <= cues(lexicon, ["Số: 514/TTr-SNV", "TỜ TRÌNH"])
     assert "SO_KY_HIEU_CONG_VAN" not in cues(lexicon, ["Số: 514/TTr-SNV"])
     assert "GCN_PAGE" in cues(lexicon, [], ["IV. Những thay đổi sau khi cấp Giấy chứng nhận"])
+    record = cues(lexicon, ["SỞ CÔNG THƯƠNG", "Số: /BB-SCT", "BIÊN BẢN HỌP XEM XÉT CỦA LÃNH ĐẠO"])
+    assert {"BIEN_BAN", "TO_TRINH_NUMBER"} <= record and "SO_KY_HIEU_CONG_VAN" not in record
+    # a decision citing the record it rests on is no record
+    assert "BIEN_BAN" not in cues(lexicon, ["Căn cứ Biên bản vi phạm hành chính số 15/BB-VPHC"])
 
 
 def test_a_result_is_identified_by_its_type_or_number_not_by_its_issuer_or_recipients(lexicon) -> None:
