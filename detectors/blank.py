@@ -225,12 +225,9 @@ def _hole_rows(kept: np.ndarray, w: int, h: int, px_per_mm: float, rules: dict[s
     # a lone hole, filled or a ring, with clean paper around it (a letter has neighbours)
     round_mark = (size >= lo) & (size <= hi) & (np.abs(bw - bh) <= 0.25 * size)
     round_mark &= np.minimum.reduce([cx, cy, w - cx, h - cy]) <= rules["punch_hole_band_mm"] * px_per_mm
-    for i in np.flatnonzero(round_mark & ~in_row):
-        gap_x = np.maximum(0, np.maximum(x - (x[i] + bw[i]), x[i] - (x + bw)))
-        gap_y = np.maximum(0, np.maximum(y - (y[i] + bh[i]), y[i] - (y + bh)))
-        gap = np.maximum(gap_x, gap_y)
-        gap[i] = np.inf
-        in_row[i] = gap.min() >= size[i]
+    lone = np.flatnonzero(round_mark & ~in_row)
+    if len(lone):
+        in_row[lone] = _gaps(np.stack([x, y, bw, bh], axis=1), lone).min(axis=1) >= size[lone]
     out[in_row[member_of]] = True
     return out
 
@@ -317,14 +314,16 @@ def _not_dust(kept: np.ndarray, px_per_mm: float, rules: dict[str, Any]) -> np.n
     return near | large
 
 
-def _gaps(kept: np.ndarray) -> np.ndarray:
-    """Pairwise gap between the marks' boxes (0 when they overlap; infinite to itself)."""
+def _gaps(kept: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
+    """Gap between the boxes of the marks `rows` (all by default) and every mark's box (0 when they
+    overlap; infinite to itself): one row per mark of `rows`."""
+    rows = np.arange(len(kept)) if rows is None else rows
     x0, y0 = kept[:, 0].astype(np.float64), kept[:, 1].astype(np.float64)
     x1, y1 = x0 + kept[:, 2], y0 + kept[:, 3]
-    gap_x = np.maximum(0, np.maximum(x0[:, None] - x1[None, :], x0[None, :] - x1[:, None]))
-    gap_y = np.maximum(0, np.maximum(y0[:, None] - y1[None, :], y0[None, :] - y1[:, None]))
+    gap_x = np.maximum(0, np.maximum(x0[rows, None] - x1[None, :], x0[None, :] - x1[rows, None]))
+    gap_y = np.maximum(0, np.maximum(y0[rows, None] - y1[None, :], y0[None, :] - y1[rows, None]))
     gap = np.maximum(gap_x, gap_y)
-    np.fill_diagonal(gap, np.inf)
+    gap[np.arange(len(rows)), rows] = np.inf
     return gap
 
 
