@@ -30,6 +30,7 @@ SIDES = (
     "certified",
     "layout",
     "normative",
+    "internal",
     "private",
     "admin",
     "draft",

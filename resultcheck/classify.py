@@ -384,4 +384,4 @@ def _lines(text: str | None) -> tuple[str, ...]:
 
 def _strength(reading: PageReading) -> float:
     kw = reading.evidence.keywords
-    return kw.result + kw.against + kw.score("normative")
+    return kw.result + kw.against + kw.score("normative") + kw.score("internal")

@@ -7,11 +7,12 @@ Order of the questions, most specific first:
   1. a one-stop process form                      → input_component (PROCESS_FORM)
      a document marked "DỰ THẢO" (a draft)         → input_component (DRAFT_DOCUMENT)
   2. a normative legal text (Luật, Nghị định…)    → other (NORMATIVE_DOCUMENT)
-  3. a private company's letter                    → other (PRIVATE_ISSUER), unless it is an input
-  4. result evidence against input evidence        → result / input_component, confidence from the margin;
+  3. a state body's management of its own work   → other (INTERNAL_DOCUMENT)
+  4. a private company's letter                    → other (PRIVATE_ISSUER), unless it is an input
+  5. result evidence against input evidence        → result / input_component, confidence from the margin;
      a confident result needs a cue saying what it is (a type name, an issuing number),
      at least two signs of an issued document, and is addressed to the applicant, not to a state body
-  5. nothing either way: a picture, a foreign or unrelated text → other; a Vietnamese
+  6. nothing either way: a picture, a foreign or unrelated text → other; a Vietnamese
      administrative paper that says too little → the likelier side, below 0.7 (a person looks)
 """
 
@@ -122,6 +123,13 @@ def _normative(kw: KeywordEvidence, rules: dict[str, Any]) -> bool:
     return strength >= rules["normative_min"] and strength >= kw.result_type_weight and strength > kw.against
 
 
+def _internal(kw: KeywordEvidence, rules: dict[str, Any]) -> bool:
+    """A decision in form whose summary or Article 1 gives work to the body's own units and staff
+    (or recognises a province): not outweighed by an applicant's evidence."""
+    strength = kw.score("internal")
+    return strength >= rules["internal_min"] and strength > kw.against
+
+
 def administrative(evidence: Evidence, rules: dict[str, Any]) -> bool:
     """Recognisably a Vietnamese administrative paper: its header, administrative vocabulary,
     or any cue of either side."""
@@ -167,6 +175,16 @@ def _category(evidence: Evidence, w: Weights, rules: dict[str, Any]) -> Decision
             {"found": ", ".join(kw.labels(("normative",)))},
             kw.document_type("normative"),
             tuple(kw.labels(("normative",))),
+        )
+    if _internal(kw, rules):
+        strength = kw.score("internal")
+        return Decision(
+            Category.OTHER,
+            rules["internal_confidence"] if strength >= rules["internal_sure"] else rules["cap_unsure"],
+            "INTERNAL_DOCUMENT",
+            {"found": ", ".join(kw.labels(("internal",)))},
+            "van_ban_dieu_hanh_noi_bo",
+            tuple(kw.labels(("internal",))),
         )
     if kw.score("private") > 0 and w.against < rules["thin_evidence"]:
         return Decision(

@@ -25,6 +25,7 @@ def keywords(
     input: float = 0,
     process: float = 0,
     normative: float = 0,
+    internal: float = 0,
     private: float = 0,
     draft: float = 0,
     header: bool = False,
@@ -41,6 +42,7 @@ def keywords(
         "input": input,
         "process": process,
         "normative": normative,
+        "internal": internal,
         "private": private,
         "draft": draft,
     }.items():
@@ -70,6 +72,7 @@ def keywords(
         "input": input,
         "process": process,
         "normative": normative,
+        "internal": internal,
         "private": private,
         "draft": draft,
     }
@@ -138,6 +141,27 @@ CASES = [
         Category.OTHER,
         "NORMATIVE_DOCUMENT",
         (RULES["cap_unsure"], RULES["cap_unsure"]),
+    ),
+    (
+        "a decision giving work to the body's own units, by summary and Article 1, is other",
+        Evidence(keywords(result=12, result_type=4, internal=RULES["internal_sure"]), VIETNAMESE, seals=1),
+        Category.OTHER,
+        "INTERNAL_DOCUMENT",
+        (RULES["internal_confidence"], RULES["internal_confidence"]),
+    ),
+    (
+        "only its summary line says so (Article 1 unread): other, a person looks",
+        Evidence(keywords(result=8, result_type=4, internal=RULES["internal_min"]), VIETNAMESE),
+        Category.OTHER,
+        "INTERNAL_DOCUMENT",
+        (RULES["cap_unsure"], RULES["cap_unsure"]),
+    ),
+    (
+        "an applicant's evidence outweighs management words",
+        Evidence(keywords(input=9, internal=RULES["internal_min"]), VIETNAMESE),
+        Category.INPUT_COMPONENT,
+        "INPUT_EVIDENCE",
+        (0.9, 0.98),
     ),
     (
         "a decision marked DỰ THẢO is a processing document",

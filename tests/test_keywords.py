@@ -106,6 +106,9 @@ def test_processing_documents_and_certificate_pages(lexicon) -> None:
     assert {"TO_TRINH", "TO_TRINH_NUMBER"} <= cues(lexicon, ["Số: 514/TTr-SNV", "TỜ TRÌNH"])
     assert "SO_KY_HIEU_CONG_VAN" not in cues(lexicon, ["Số: 514/TTr-SNV"])
     assert "GCN_PAGE" in cues(lexicon, [], ["IV. Những thay đổi sau khi cấp Giấy chứng nhận"])
+    # page 3's diagram heading, read by OCR off a phone photo; a survey extract's diagram is no certificate
+    assert "GCN_DIAGRAM" in cues(lexicon, [], ["III. Sơ đồ thửa đất, nhà ở và tài sản khác gắn liên với đât"])
+    assert "GCN_DIAGRAM" not in cues(lexicon, ["SƠ ĐỒ THỬA ĐẤT"], ["Sơ đồ thửa đất"])
     record = cues(lexicon, ["SỞ CÔNG THƯƠNG", "Số: /BB-SCT", "BIÊN BẢN HỌP XEM XÉT CỦA LÃNH ĐẠO"])
     assert {"BIEN_BAN", "TO_TRINH_NUMBER"} <= record and "SO_KY_HIEU_CONG_VAN" not in record
     # a decision citing the record it rests on is no record
@@ -202,6 +205,54 @@ def test_a_draft_mentioned_in_prose_is_no_mark(lexicon, line: str) -> None:
 def test_signing_block_only_counts_in_the_signing_zone(lexicon) -> None:
     assert "SIGNING_PREFIX" in cues(lexicon, [], signing=["KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"])
     assert "SIGNING_PREFIX" not in cues(lexicon, ["KT. CHỦ TỊCH"])
+
+
+@pytest.mark.parametrize("line", ["KT CHỦ TỊCH", "TM ỦY BAN NHÂN DÂN", "KT, GIÁM ĐỐC", "TL.CHỦ TỊCH"])
+def test_a_signing_prefix_whose_dot_ocr_lost_still_counts(lexicon, line: str) -> None:
+    assert "SIGNING_PREFIX" in cues(lexicon, [], signing=[line])
+
+
+@pytest.mark.parametrize("line", ["KTCHỦ TỊCH", "TMS GIÁM ĐỐC", "KTS. NGUYỄN VĂN A"])
+def test_a_signing_prefix_is_a_word_of_its_own(lexicon, line: str) -> None:
+    assert "SIGNING_PREFIX" not in cues(lexicon, [], signing=[line])
+
+
+# What a state body gives its own units and staff: (summary line, Article 1)
+INTERNAL_ACTIONS = [
+    ("Về việc phân công nhiệm vụ đối với công chức Văn phòng - Thống kê", "Điều 1: Phân công nhiệm vụ cụ thể"),
+    ("Về việc giao chỉ tiêu phát triển người tham gia bảo hiểm y tế", "Điều 1. Giao chỉ tiêu cho các ấp"),
+    ("V/v giao dự toán ngân sách năm 2025", "Điều 1. Giao dự toán thu, chi ngân sách"),
+    ("Về việc kiện toàn Ban Chỉ đạo chuyển đổi số", "Điều 1. Kiện toàn Ban Chỉ đạo"),
+    ("Thành lập Tổ công tác rà soát thủ tục hành chính", "Điều 1. Thành lập Tổ công tác"),
+    ("Về việc thành lập Đoàn kiểm tra công tác cải cách hành chính", "Điều 1. Thành lập Đoàn kiểm tra"),
+    ("Về việc thành lập Hội đồng thẩm định hồ sơ", "Điều 1. Thành lập Hội đồng thẩm định"),
+    ("Về việc điều động công chức", "Điều 1. Điều động ông Nguyễn Văn A, công chức Địa chính"),
+    ("Về việc cử cán bộ đi học", "Điều 1. Cử cán bộ, công chức có tên sau"),
+    ("Về việc công nhận tỉnh Đồng Tháp hoàn thành nhiệm vụ", "Điều 1. Công nhận xã Thống Nhất đạt chuẩn"),
+]
+
+
+@pytest.mark.parametrize(("summary", "article"), INTERNAL_ACTIONS)
+def test_a_bodys_management_of_its_own_work_by_summary_or_article_one(lexicon, summary: str, article: str) -> None:
+    assert "INTERNAL_SUMMARY" in cues(lexicon, ["QUYẾT ĐỊNH", summary])
+    assert "INTERNAL_ARTICLE" in cues(lexicon, ["QUYẾT ĐỊNH"], [article])
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Về việc giao đất cho hộ ông Nguyễn Văn A",  # a grant to an applicant
+        "Về việc cho phép thành lập Hội Cựu giáo chức huyện",  # an association founded on its members' dossier
+        "Về việc bổ nhiệm công chứng viên",  # a procedure's outcome for the notary
+        "Về việc công nhận Ban quản trị nhà chung cư",
+        "Về việc công nhận quân nhân hoàn thành nghĩa vụ",
+        "Điều 2. Giao Phòng Văn hóa - Xã hội chủ trì",  # who carries out a decision, not what it decides
+        "Theo đề nghị của Tổ công tác, phân công nhiệm vụ",
+    ],
+)
+def test_an_applicants_grant_is_no_management_of_own_work(lexicon, line: str) -> None:
+    found = cues(lexicon, ["QUYẾT ĐỊNH", line], [line])
+    assert not found & {"INTERNAL_SUMMARY", "INTERNAL_ARTICLE"}
 
 
 def test_shared_word_tails_are_not_matches(lexicon) -> None:

@@ -158,6 +158,41 @@ def test_a_resolution_is_an_organisations_paper_or_a_councils_law_never_a_result
     assert (verdict.category, verdict.codes[0]) == (Category.OTHER, "NORMATIVE_DOCUMENT")
 
 
+def test_a_communes_decision_on_its_own_hamlets_targets_is_not_a_result(checker) -> None:
+    """In form an issued decision (number, Căn cứ, Điều 1, seal's place); in substance the body
+    managing its own work. The same decision granting land to a household is a result."""
+
+    def decision(summary: str, article: str) -> list[str]:
+        return [
+            "ỦY BAN NHÂN DÂN",
+            "XÃ THỐNG NHẤT",
+            "Số: 112/QĐ-UBND",
+            "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+            "Độc lập - Tự do - Hạnh phúc",
+            "QUYẾT ĐỊNH",
+            summary,
+            "CHỦ TỊCH ỦY BAN NHÂN DÂN XÃ THỐNG NHẤT",
+            "Căn cứ Luật Tổ chức chính quyền địa phương số 72/2025/QH15;",
+            "QUYẾT ĐỊNH:",
+            article,
+            "Điều 2. Quyết định có hiệu lực kể từ ngày ký.",
+            "Nơi nhận:",
+            "- Lưu: VT, VHXH.",
+            "KT. CHỦ TỊCH",
+        ]
+
+    internal = decision(
+        "Về việc giao chỉ tiêu phát triển người tham gia bảo hiểm y tế năm 2025",
+        "Điều 1. Giao chỉ tiêu phát triển người tham gia BHYT cho các ấp trên địa bàn xã.",
+    )
+    verdict = checker.check_file(text_pdf(internal), "qd-giao-chi-tieu.pdf")
+    assert (verdict.category, verdict.codes[0]) == (Category.OTHER, "INTERNAL_DOCUMENT")
+    assert verdict.confidence >= 0.7  # summary and Article 1 agree
+    grant = decision("Về việc giao đất cho hộ ông Nguyễn Văn An", "Điều 1. Giao 200 m² đất ở cho hộ ông Nguyễn Văn An.")
+    verdict = checker.check_file(text_pdf(grant), "qd-giao-dat.pdf")
+    assert verdict.category is Category.RESULT and verdict.confidence >= 0.9
+
+
 def test_a_circular_to_many_offices_is_not_a_confident_result(checker) -> None:
     circular = [
         "ỦY BAN NHÂN DÂN",
