@@ -176,6 +176,12 @@ def test_a_collegial_bodys_resolution_is_an_organisations_paper(lexicon) -> None
     assert "NGHI_QUYET" not in cues(lexicon, ["Nghị quyết số 29-NQ/TW của Ban Chấp hành Trung ương"])
 
 
+def test_a_forms_model_states_the_papers_size_an_issued_paper_never_does(lexicon) -> None:
+    assert "FORM_MODEL_SPEC" in cues(lexicon, [], ["Mặt ngoài: Kích thước: 190 mm x 130 mm"])
+    assert "FORM_MODEL_SPEC" in cues(lexicon, [], ["Mặt trong - kích thước 190 x 130"])
+    assert "FORM_MODEL_SPEC" not in cues(lexicon, [], ["Kích thước lô đất: 5 m x 20 m"])
+
+
 def test_general_decisions_and_annexes_of_normative_texts(lexicon) -> None:
     assert "GENERAL_DECISION" in cues(lexicon, ["QUYẾT ĐỊNH", "Ban hành Quy chế làm việc của Ủy ban nhân dân"])
     assert "GENERAL_DECISION" in cues(lexicon, ["QUYẾT ĐỊNH", "Về việc ban hành Quy định quản lý"])
@@ -229,6 +235,8 @@ INTERNAL_ACTIONS = [
     ("Về việc điều động công chức", "Điều 1. Điều động ông Nguyễn Văn A, công chức Địa chính"),
     ("Về việc cử cán bộ đi học", "Điều 1. Cử cán bộ, công chức có tên sau"),
     ("Về việc công nhận tỉnh Đồng Tháp hoàn thành nhiệm vụ", "Điều 1. Công nhận xã Thống Nhất đạt chuẩn"),
+    ("VỀ việc giới thiệu chức danh và chữ ký", "Điều 1. Giới thiệu chữ ký của Phó Giám đốc Sở"),
+    ("Về việc nâng bậc lương thường xuyên", "Điều 1. Nâng lương đối với công chức có tên sau"),
 ]
 
 
