@@ -234,7 +234,7 @@ CASES = [
         (0.6, 0.7),
     ),
     (
-        "a year-number alone is not normative",
+        "a year-number alone is not normative (certificates and permits may carry one)",
         Evidence(keywords(normative=3, result=5, result_type=4)),
         Category.RESULT,
         "RESULT_EVIDENCE",

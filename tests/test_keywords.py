@@ -134,6 +134,7 @@ def test_a_result_is_identified_by_its_type_or_number_not_by_its_issuer_or_recip
         "Kính gửi: Chủ tịch Ủy ban nhân dân huyện Cần Giờ",
         "Kinh gui: UBND xa Tan Hoa",  # OCR without tone marks
         "Kính gửi: Phòng Tài nguyên và Môi trường",
+        "Kính gửi: Thường trực HĐND tỉnh",
     ],
 )
 def test_a_letter_to_a_state_body(lexicon, line: str) -> None:
@@ -174,6 +175,14 @@ def test_a_collegial_bodys_resolution_is_an_organisations_paper(lexicon) -> None
     assert "NORMATIVE_NUMBER" in cues(lexicon, ["Số: 12/2024/NQ-HĐND"])
     assert "NGHI_QUYET_NUMBER" not in cues(lexicon, ["Số: 12/2024/NQ-HĐND"])
     assert "NGHI_QUYET" not in cues(lexicon, ["Nghị quyết số 29-NQ/TW của Ban Chấp hành Trung ương"])
+
+
+def test_a_decision_numbered_with_its_year_is_normative_a_permit_may_be_numbered_so(lexicon) -> None:
+    assert {"NORMATIVE_NUMBER", "NORMATIVE_DECISION_NUMBER"} <= cues(lexicon, ["Số: 3 /2025/QĐ-UBND"])
+    permit = cues(lexicon, ["Số: 15/2021/GCNĐĐK-SYT"])
+    assert "NORMATIVE_NUMBER" in permit and "NORMATIVE_DECISION_NUMBER" not in permit
+    # a court's decision has its own codes
+    assert "NORMATIVE_DECISION_NUMBER" not in cues(lexicon, ["Số: 10/2021/QĐST-HNGĐ"])
 
 
 def test_a_forms_model_states_the_papers_size_an_issued_paper_never_does(lexicon) -> None:
@@ -236,6 +245,7 @@ INTERNAL_ACTIONS = [
     ("Về việc cử cán bộ đi học", "Điều 1. Cử cán bộ, công chức có tên sau"),
     ("Về việc công nhận tỉnh Đồng Tháp hoàn thành nhiệm vụ", "Điều 1. Công nhận xã Thống Nhất đạt chuẩn"),
     ("VỀ việc giới thiệu chức danh và chữ ký", "Điều 1. Giới thiệu chữ ký của Phó Giám đốc Sở"),
+    ("Kết luận của Chủ tịch UBND tỉnh tại buổi làm việc", "Điều 1. Kết luận tại cuộc họp giao ban"),
     ("Về việc nâng bậc lương thường xuyên", "Điều 1. Nâng lương đối với công chức có tên sau"),
 ]
 
@@ -256,6 +266,8 @@ def test_a_bodys_management_of_its_own_work_by_summary_or_article_one(lexicon, s
         "Về việc công nhận quân nhân hoàn thành nghĩa vụ",
         "Điều 2. Giao Phòng Văn hóa - Xã hội chủ trì",  # who carries out a decision, not what it decides
         "Theo đề nghị của Tổ công tác, phân công nhiệm vụ",
+        "Kết luận nội dung tố cáo đối với ông Nguyễn Văn A",  # the outcome of a denunciation's handling
+        "Kết luận của Thanh tra tỉnh về việc giải quyết khiếu nại",
     ],
 )
 def test_an_applicants_grant_is_no_management_of_own_work(lexicon, line: str) -> None:
