@@ -177,6 +177,12 @@ def test_a_collegial_bodys_resolution_is_an_organisations_paper(lexicon) -> None
     assert "NGHI_QUYET" not in cues(lexicon, ["Nghị quyết số 29-NQ/TW của Ban Chấp hành Trung ương"])
 
 
+def test_an_industrial_property_title_is_a_granted_document(lexicon) -> None:
+    assert "BANG_DOC_QUYEN" in cues(lexicon, ["CỤC SỞ HỮU TRÍ TUỆ", "BẰNG ĐỘC QUYỀN", "SÁNG CHẾ"])
+    # the owner's caption on the same page is no title
+    assert "BANG_DOC_QUYEN" not in cues(lexicon, ["Chủ Bằng độc quyền: CÔNG TY CỔ PHẦN A"])
+
+
 def test_a_decision_numbered_with_its_year_is_normative_a_permit_may_be_numbered_so(lexicon) -> None:
     assert {"NORMATIVE_NUMBER", "NORMATIVE_DECISION_NUMBER"} <= cues(lexicon, ["Số: 3 /2025/QĐ-UBND"])
     permit = cues(lexicon, ["Số: 15/2021/GCNĐĐK-SYT"])
