@@ -124,8 +124,9 @@ def _normative(kw: KeywordEvidence, rules: dict[str, Any]) -> bool:
 
 
 def _internal(kw: KeywordEvidence, rules: dict[str, Any]) -> bool:
-    """A decision in form whose summary or Article 1 gives work to the body's own units and staff
-    (or recognises a province): not outweighed by an applicant's evidence."""
+    """An issued paper in form whose summary or Article 1 manages the body's own work (duties and
+    targets of its units and staff, working groups, a meeting's conclusions): not outweighed by an
+    applicant's evidence."""
     strength = kw.score("internal")
     return strength >= rules["internal_min"] and strength > kw.against
 

@@ -96,7 +96,7 @@ MESSAGES: dict[str, str] = {
     "DRAFT_DOCUMENT": "Bản dự thảo (có dòng 'DỰ THẢO'): văn bản trong quá trình giải quyết, chưa phải kết quả "
     "đã ban hành, dù có cấu trúc văn bản ban hành ({found}).",
     "INTERNAL_DOCUMENT": "Văn bản điều hành nội bộ của cơ quan nhà nước ({found}): giao việc, chỉ tiêu cho đơn vị, "
-    "cán bộ của mình, lập tổ công tác, điều động nhân sự; không phải kết quả giải quyết hồ sơ của công dân, tổ chức.",
+    "cán bộ của mình, lập tổ công tác, nhân sự, kết luận cuộc họp; không phải kết quả giải quyết hồ sơ của công dân, tổ chức.",
     "PRIVATE_ISSUER": "Văn bản do doanh nghiệp ban hành ({found}), không phải kết quả giải quyết thủ tục hành chính.",
     "PICTURE": "Hình ảnh/ảnh chụp, không phải văn bản giấy tờ (nền giấy chiếm {paper}% trang, độ màu {colour}).",
     "FOREIGN_DOCUMENT": "Tài liệu không viết bằng tiếng Việt ({words} từ, {share}% có dấu tiếng Việt), không phải văn bản của hồ sơ.",
