@@ -187,8 +187,10 @@ def test_a_decision_numbered_with_its_year_is_normative_a_permit_may_be_numbered
     assert {"NORMATIVE_NUMBER", "NORMATIVE_DECISION_NUMBER"} <= cues(lexicon, ["Số: 3 /2025/QĐ-UBND"])
     permit = cues(lexicon, ["Số: 15/2021/GCNĐĐK-SYT"])
     assert "NORMATIVE_NUMBER" in permit and "NORMATIVE_DECISION_NUMBER" not in permit
-    # a court's decision has its own codes
+    # a court's and a company's decisions have their own codes
     assert "NORMATIVE_DECISION_NUMBER" not in cues(lexicon, ["Số: 10/2021/QĐST-HNGĐ"])
+    assert "NORMATIVE_DECISION_NUMBER" not in cues(lexicon, ["Số: 89/2026/QĐ-CT"])
+    assert "NORMATIVE_DECISION_NUMBER" in cues(lexicon, ["Số: 01/2025/QĐ-TTg"])
 
 
 def test_a_forms_model_states_the_papers_size_an_issued_paper_never_does(lexicon) -> None:
