@@ -167,39 +167,27 @@ def _category(evidence: Evidence, w: Weights, rules: dict[str, Any]) -> Decision
             tuple(kw.labels(("draft",))),
         )
     if _normative(kw, rules):
-        strength = kw.score("normative")
-        confidence = rules["normative_confidence"] if strength >= rules["normative_sure"] else rules["cap_unsure"]
-        return Decision(
-            Category.OTHER,
-            confidence,
-            "NORMATIVE_DOCUMENT",
-            {"found": ", ".join(kw.labels(("normative",)))},
-            kw.document_type("normative"),
-            tuple(kw.labels(("normative",))),
-        )
+        sure = kw.score("normative") >= rules["normative_sure"]
+        confidence = rules["normative_confidence"] if sure else rules["cap_unsure"]
+        return _other_by(kw, "normative", "NORMATIVE_DOCUMENT", confidence, kw.document_type("normative"))
     if _internal(kw, rules):
-        strength = kw.score("internal")
-        return Decision(
-            Category.OTHER,
-            rules["internal_confidence"] if strength >= rules["internal_sure"] else rules["cap_unsure"],
-            "INTERNAL_DOCUMENT",
-            {"found": ", ".join(kw.labels(("internal",)))},
-            "van_ban_dieu_hanh_noi_bo",
-            tuple(kw.labels(("internal",))),
-        )
+        sure = kw.score("internal") >= rules["internal_sure"]
+        confidence = rules["internal_confidence"] if sure else rules["cap_unsure"]
+        return _other_by(kw, "internal", "INTERNAL_DOCUMENT", confidence, "van_ban_dieu_hanh_noi_bo")
     if kw.score("private") > 0 and w.against < rules["thin_evidence"]:
-        return Decision(
-            Category.OTHER,
-            rules["private_confidence"],
-            "PRIVATE_ISSUER",
-            {"found": ", ".join(kw.labels(("private",)))},
-            None,
-            tuple(kw.labels(("private",))),
-        )
+        return _other_by(kw, "private", "PRIVATE_ISSUER", rules["private_confidence"])
     total = w.for_result + w.against
     if total >= rules["thin_evidence"]:
         return _weighed(evidence, w, rules)
     return _little_evidence(evidence, w, rules)
+
+
+def _other_by(
+    kw: KeywordEvidence, side: str, code: str, confidence: float, document_type: str | None = None
+) -> Decision:
+    """`other`, for what the cues of `side` show (a law, a body's own management, a company's letter)."""
+    labels = tuple(kw.labels((side,)))
+    return Decision(Category.OTHER, confidence, code, {"found": ", ".join(labels)}, document_type, labels)
 
 
 def _weighed(evidence: Evidence, w: Weights, rules: dict[str, Any]) -> Decision:
