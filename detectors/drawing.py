@@ -72,9 +72,9 @@ def look(
     px_per_mm: float,
     scanned: bool,
     blank_rules: dict[str, Any],
-    min_stroke_mm: float,
-    max_stroke_width_mm: float,
+    rules: dict[str, Any],
 ) -> PageLook:
+    """`rules`: the classifier's (drawing_*); `blank_rules`: how ink is told from paper."""
     gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
     diff, threshold, _paper, _background = ink_contrast(gray, px_per_mm, scanned, blank_rules)
     h, w = gray.shape
@@ -85,25 +85,31 @@ def look(
     # a dark sheet is not the sheet.
     paper = (diff <= threshold) & (gray >= 0.7 * bright)
     ink = ((diff > threshold) * 255).astype(np.uint8)
-    length = max(3, int(min_stroke_mm * px_per_mm))
-    thickness = max(2, int(max_stroke_width_mm * px_per_mm))
+    length = max(3, int(rules["drawing_min_stroke_mm"] * px_per_mm))
+    thickness = max(2, int(rules["drawing_max_stroke_width_mm"] * px_per_mm))
+    edge = rules["drawing_edge_mm"] * px_per_mm
     filled = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (thickness, thickness)))
     ink_pixels = max(1, cv2.countNonZero(ink))
     return PageLook(
         round(float(paper.mean()), 3),
         round(colourfulness(rgb[~paper]), 1),
         round(cv2.countNonZero(filled) / ink_pixels, 3),
-        _strokes(ink, length, thickness, horizontal=True),
-        _strokes(ink, length, thickness, horizontal=False),
+        _strokes(ink, length, thickness, edge, horizontal=True),
+        _strokes(ink, length, thickness, edge, horizontal=False),
     )
 
 
-def _strokes(ink: np.ndarray, length: int, thickness: int, *, horizontal: bool) -> int:
+def _strokes(ink: np.ndarray, length: int, thickness: int, edge: float, *, horizontal: bool) -> int:
     """Thin solid straight strokes at least `length` long: an opening keeps runs of ink that
     long; filled shapes (a silhouette, a dark photo region) survive it too, so they are
-    dropped by their thickness."""
+    dropped by their thickness. A stroke within `edge` of the image's border along its length
+    is the sheet's edge or a page border, not a line of the drawing (a frame is drawn inside
+    the sheet's margins)."""
     kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (length, 1) if horizontal else (1, length))
     solid = cv2.morphologyEx(ink, cv2.MORPH_OPEN, kernel)
     _count, _labels, stats, _centroids = cv2.connectedComponentsWithStats(solid, connectivity=8)
     across = stats[1:, cv2.CC_STAT_HEIGHT if horizontal else cv2.CC_STAT_WIDTH]
-    return int((across <= thickness).sum())
+    start = stats[1:, cv2.CC_STAT_TOP if horizontal else cv2.CC_STAT_LEFT]
+    extent = ink.shape[0 if horizontal else 1]
+    inside = (start >= edge) & (start + across <= extent - edge)
+    return int(((across <= thickness) & inside).sum())

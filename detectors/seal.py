@@ -15,6 +15,14 @@ import numpy as np
 NAME = "seal"
 
 SEAL_DIAMETER_MM = (22.0, 50.0)  # official round seals are ~30-42 mm
+# A ring broken by text and signature strokes: fragments this close are one, its outermost pixels
+# (beyond this share of the radius) cover this share of the circle's sectors, and red covers at
+# most this share of the disc (a seal is a ring and letters, not a filled disc).
+RING_GAP_MM = 4.0
+RING_OUTER_SHARE = 0.85
+RING_SECTORS = 36
+RING_MIN_COVER = 0.75
+RING_MAX_FILL = 0.6
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,4 +59,33 @@ def find_seals(rgb: np.ndarray, px_per_mm: float) -> tuple[Seal, ...]:
         if hull_area < 0.75 * np.pi * major * minor / 4:  # not round enough: a red signature or text
             continue
         seals.append(Seal((round(cx / px_per_mm, 1), round(cy / px_per_mm, 1)), round(major / px_per_mm, 1)))
+    return tuple(seals) or _broken_rings(mask, px_per_mm)
+
+
+def _broken_rings(mask: np.ndarray, px_per_mm: float) -> tuple[Seal, ...]:
+    """Seals whose ring the signer's title and signature cut into pieces (Decree 30 stamps the seal
+    over a third of the signature): red fragments within a few millimetres of each other, whose
+    outermost pixels run round most of a circle of seal size, hollow inside (not a red disc or a
+    block of red text: a square's outermost pixels lie only at its corners)."""
+    lo, hi = (d * px_per_mm for d in SEAL_DIAMETER_MM)
+    k = max(3, round(RING_GAP_MM * px_per_mm) | 1)
+    grouped = cv2.dilate(mask, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k)))
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(grouped, connectivity=8)
+    seals = []
+    for i in range(1, count):
+        x, y, w, h = stats[i, :4]
+        if not lo <= max(w, h) - k <= hi:
+            continue
+        ys, xs = np.nonzero(mask[y : y + h, x : x + w] & (labels[y : y + h, x : x + w] == i))
+        if len(xs) < 20:
+            continue
+        (cx, cy), radius = cv2.minEnclosingCircle(np.stack([xs, ys], axis=1).astype(np.float32))
+        if not lo <= 2 * radius <= hi or len(xs) > RING_MAX_FILL * np.pi * radius**2:
+            continue
+        outer = np.hypot(xs - cx, ys - cy) >= RING_OUTER_SHARE * radius
+        angles = np.arctan2(ys[outer] - cy, xs[outer] - cx)
+        sectors = np.unique(((angles + np.pi) / (2 * np.pi) * RING_SECTORS).astype(int) % RING_SECTORS)
+        if len(sectors) >= RING_MIN_COVER * RING_SECTORS:
+            centre = (round(float(x + cx) / px_per_mm, 1), round(float(y + cy) / px_per_mm, 1))
+            seals.append(Seal(centre, round(2 * radius / px_per_mm, 1)))
     return tuple(seals)

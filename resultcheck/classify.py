@@ -234,8 +234,7 @@ class Classifier:
                     page.px_per_mm(rgb),
                     page.has_raster,
                     self.blank_rules,
-                    rules["drawing_min_stroke_mm"],
-                    rules["drawing_max_stroke_width_mm"],
+                    rules,
                 )
         evidence = decide.Evidence(keywords, language.analyse(text), signers=signers, look=look)
         return PageReading(n, evidence, "ocr_title" if result is title else "ocr", reasons=reasons)

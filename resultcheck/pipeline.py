@@ -359,8 +359,7 @@ class Pipeline:
             page.px_per_mm(rgb),
             True,
             self._blank_rules,
-            rules["drawing_min_stroke_mm"],
-            rules["drawing_max_stroke_width_mm"],
+            rules,
         )
         return look.is_picture(rules)
 

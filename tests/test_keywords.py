@@ -47,6 +47,15 @@ def test_number_and_symbol_of_issued_documents(lexicon) -> None:
     assert "SO_KY_HIEU_QD" in cues(lexicon, ["Số: ......../QĐ-UBND"])
 
 
+def test_a_notification_number_given_by_the_authority(lexicon) -> None:
+    """The authority's part of a product notification, filled in: its receipt, so a result."""
+    for line in ("Số công bố: 1664/17/CBMP - HN", "Sở công bỏ: 1664/17/CBMP-HN", "Số tiếp nhận: 25/2024/YT-CNTC"):
+        assert "SO_CONG_BO" in cues(lexicon, [line]), line
+    # the blank part of the form, a dossier's receipt number, or a number without the authority's code
+    for line in ("Số công bố: ........................", "Số tiếp nhận hồ sơ: 000.00.12.H33", "Số công bố: 1664"):
+        assert "SO_CONG_BO" not in cues(lexicon, [line]), line
+
+
 @pytest.mark.parametrize("line", ['" ._ GIẤYCHỨNG NHẬN _', "“GIẤY CHỨNG NHẬN", "¬ GIAYCHUNGNHAN"])
 def test_a_photo_of_a_title_with_border_noise_or_words_run_together(lexicon, line: str) -> None:
     assert "GIAY_CHUNG_NHAN" in cues(lexicon, [line])

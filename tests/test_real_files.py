@@ -32,6 +32,8 @@ def test_every_file_is_labelled_once_in_its_category_folder_with_a_recorded_sour
         "result/sct_gp_van_chuyen_hhnh_unsigned.docx",
         "other/qlvbqh_qd_15_2010_ubnd_ha_noi_quy_pham.doc",  # a normative decision
         "input_component/sct_phieu_chuyen_vpubnd.pdf",  # a transfer slip, its text layer mojibake
+        # a notification with the authority's receipt number, its seal cut by the signer's title
+        "result/pharmacy_phieu_cong_bo_my_pham_so_y_te_hn.png",
     ],
 )
 def test_a_fast_subset_of_real_files_is_right(checker, path: str) -> None:

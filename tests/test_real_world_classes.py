@@ -43,6 +43,26 @@ def test_a_photo_is_other_not_a_drawing_and_not_blank(checker) -> None:
     assert verdict.document_type == "hinh_anh" and "CONTENT_PICTURE" in verdict.codes  # never blank
 
 
+def test_a_page_border_is_the_sheets_edge_not_a_drawings_frame(checker) -> None:
+    """A dark rim along the scan's edges (augraphy's PageBorder, a lid's shadow) runs both ways like
+    a frame; a drawing's frame lies inside the sheet's margins."""
+    from resultcheck.detectors import drawing
+
+    rules = checker.config.rules.section("classify")
+    blank_rules = checker.config.rules.section("blank")
+    page = np.full((1169, 827, 3), 235, np.uint8)  # A4 at 100 dpi, tinted paper
+    for t in (0, 4, 8):  # three dark rims along each edge, as a border, a shadow and a rim leave
+        page[t : t + 2, 30:800], page[-2 - t : page.shape[0] - t, 30:800] = 60, 60
+        page[30:1140, t : t + 2], page[30:1140, -2 - t : page.shape[1] - t] = 60, 60
+    rim = drawing.look(page, 100 / 25.4, True, blank_rules, rules)
+    assert rim.horizontal_lines == rim.vertical_lines == 0 and not rim.is_drawing(rules)
+    framed = np.full_like(page, 235)
+    for t in (60, 66, 500, 700):  # the same strokes inside the margins: a frame and a title block
+        framed[t : t + 2, 60:770], framed[60:1100, t : t + 2] = 60, 60
+    inside = drawing.look(framed, 100 / 25.4, True, blank_rules, rules)
+    assert inside.horizontal_lines >= 4 and inside.vertical_lines >= 4 and inside.is_drawing(rules)
+
+
 def test_an_icon_is_too_small_to_be_a_page(checker) -> None:
     icon = np.full((48, 48, 3), 255, np.uint8)
     icon[10:38, 10:38] = (200, 30, 30)

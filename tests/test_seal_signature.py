@@ -41,6 +41,39 @@ def test_signatures_text_and_small_red_marks_are_not_seals() -> None:
         assert find_seals(image, DPI / 25.4) == ()
 
 
+def _ring(diameter_mm: float) -> np.ndarray:
+    """A red seal ring drawn straight onto a white page at DPI."""
+    import cv2
+
+    page = np.full((1169, 827, 3), 255, np.uint8)
+    radius = round(diameter_mm / 2 * DPI / 25.4)
+    cv2.circle(page, (400, 500), radius, (205, 35, 40), 4)
+    cv2.circle(page, (400, 500), radius - 12, (205, 35, 40), 1)  # the inner ring
+    return page
+
+
+def test_a_seal_ring_cut_by_the_signers_title_and_signature_is_still_a_seal() -> None:
+    """Decree 30 stamps the seal over the signature: black and blue strokes cut the red ring."""
+    page = _ring(36)
+    for top in (440, 470, 500, 530, 560):  # the title's letters and the signature run across it
+        page[top : top + 5, 300:500] = (20, 20, 20)
+    page[420:580, 395:401] = (25, 45, 160)
+    seals = find_seals(page, DPI / 25.4)
+    assert len(seals) == 1 and 32 <= seals[0].diameter_mm <= 40
+
+
+def test_red_pieces_are_a_seal_only_when_they_run_round_a_ring() -> None:
+    half = _ring(36)
+    half[:500] = 255  # the sheet's edge cut the stamp: an arc is not enough
+    block = np.full_like(half, 255)
+    for top in range(430, 570, 14):  # a paragraph of red text as wide and tall as a seal
+        block[top : top + 6, 330:470] = (205, 35, 40)
+    for page in (half, block):
+        for top in (440, 500, 520, 550):
+            page[top : top + 5, 300:500] = (20, 20, 20)
+        assert find_seals(page, DPI / 25.4) == ()
+
+
 def _signed(common_name: str, organisation: str | None, lines: list[str], folder) -> bytes:
     """A PDF really signed (pyhanko) with a self-made certificate of this subject."""
     from cryptography import x509
