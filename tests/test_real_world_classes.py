@@ -12,6 +12,7 @@ import io
 import numpy as np
 import pytest
 from PIL import Image
+from resultcheck.detectors import drawing
 
 from fixtures import containers as C
 from fixtures.layout import Line, layout_lines, pdf_pages
@@ -46,8 +47,6 @@ def test_a_photo_is_other_not_a_drawing_and_not_blank(checker) -> None:
 def test_a_page_border_is_the_sheets_edge_not_a_drawings_frame(checker) -> None:
     """A dark rim along the scan's edges (augraphy's PageBorder, a lid's shadow) runs both ways like
     a frame; a drawing's frame lies inside the sheet's margins."""
-    from resultcheck.detectors import drawing
-
     rules = checker.config.rules.section("classify")
     blank_rules = checker.config.rules.section("blank")
     page = np.full((1169, 827, 3), 235, np.uint8)  # A4 at 100 dpi, tinted paper

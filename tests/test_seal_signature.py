@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import io
 
+import cv2
 import numpy as np
 import pytest
 from resultcheck.detectors.seal import find_seals
@@ -43,8 +44,6 @@ def test_signatures_text_and_small_red_marks_are_not_seals() -> None:
 
 def _ring(diameter_mm: float) -> np.ndarray:
     """A red seal ring drawn straight onto a white page at DPI."""
-    import cv2
-
     page = np.full((1169, 827, 3), 255, np.uint8)
     radius = round(diameter_mm / 2 * DPI / 25.4)
     cv2.circle(page, (400, 500), radius, (205, 35, 40), 4)
