@@ -35,6 +35,7 @@ SIDES = (
     "admin",
     "draft",
     "addressee",
+    "submission",
 )
 ZONES = ("head", "title", "signing", "any")
 
@@ -164,6 +165,11 @@ class KeywordEvidence:
     def agency_addressee(self) -> str | None:
         """The state body the letter is addressed to ("Kính gửi: Cục…"), None for an applicant."""
         return next((h.text for h in self.hits if h.cue.side == "addressee"), None)
+
+    @property
+    def submission(self) -> bool:
+        """The letter submits something to the body that decides ("V/v trình hồ sơ…")."""
+        return any(h.cue.side == "submission" for h in self.hits)
 
     @property
     def header_read(self) -> bool:

@@ -11,7 +11,8 @@ Order of the questions, most specific first:
   4. a private company's letter                    → other (PRIVATE_ISSUER), unless it is an input
   5. result evidence against input evidence        → result / input_component, confidence from the margin;
      a confident result needs a cue saying what it is (a type name, an issuing number),
-     at least two signs of an issued document, and is addressed to the applicant, not to a state body
+     at least two signs of an issued document, and is addressed to the applicant: addressed to a
+     state body it is a letter between offices → other, or a submission → input_component (both unsure)
   6. nothing either way: a picture, a foreign or unrelated text → other; a Vietnamese
      administrative paper that says too little → the likelier side, below 0.7 (a person looks)
 """
@@ -207,12 +208,22 @@ def _weighed(evidence: Evidence, w: Weights, rules: dict[str, Any]) -> Decision:
         # one sign alone is a cover page, a placeholder or a crop
         return _capped(_side(category, "RESULT_ONE_SIGN", w, kw, rules), rules["cap_unsure"])
     if category is Category.RESULT and (addressee := kw.agency_addressee):
-        # a procedure's answer goes to the applicant; a letter to a state body is most often one
-        # office writing to another (a submission, a view asked or given): a person looks
-        decision = _side(category, "RESULT_TO_AGENCY", w, kw, rules)
-        decision = replace(decision, summary_fields={**decision.summary_fields, "to": addressee})
-        return _capped(decision, rules["cap_unsure"])
+        return _agency_letter(kw, addressee, rules)
     return _side(category, "RESULT_EVIDENCE" if category is Category.RESULT else "INPUT_EVIDENCE", w, kw, rules)
+
+
+def _agency_letter(kw: KeywordEvidence, addressee: str, rules: dict[str, Any]) -> Decision:
+    """A paper in issued form addressed to a state body is one office writing to another, since a
+    procedure's answer goes to the applicant: a submission of a dossier ("V/v trình…") is a step
+    of its processing; any other letter (a view asked or given, a circular) belongs to no one
+    dossier. A state unit may be an applicant too, so a person looks."""
+    labels = tuple(kw.labels(("result",)))
+    fields = {"found": ", ".join(labels), "to": addressee}
+    if kw.submission:
+        return Decision(
+            Category.INPUT_COMPONENT, rules["cap_unsure"], "AGENCY_SUBMISSION", fields, "cong_van_trinh", labels
+        )
+    return Decision(Category.OTHER, rules["cap_unsure"], "AGENCY_LETTER", fields, kw.document_type("result"), labels)
 
 
 def _little_evidence(evidence: Evidence, w: Weights, rules: dict[str, Any]) -> Decision:

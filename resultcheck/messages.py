@@ -91,8 +91,10 @@ MESSAGES: dict[str, str] = {
     "hay số ký hiệu của văn bản; cần người kiểm tra.",
     "RESULT_ONE_SIGN": "Chỉ thấy một dấu hiệu của văn bản ban hành ({found}), không thấy cơ quan ban hành, số ký hiệu, "
     "khối ký hay dấu: có thể là trang bìa, tệp mẫu hoặc ảnh cắt; cần người kiểm tra.",
-    "RESULT_TO_AGENCY": "Có cấu trúc văn bản ban hành ({found}) nhưng gửi cơ quan nhà nước hoặc gửi nhiều nơi ({to}): "
-    "thường là văn bản trao đổi giữa các cơ quan hoặc văn bản trình, không phải kết quả trả cho người nộp; cần người kiểm tra.",
+    "AGENCY_LETTER": "Văn bản gửi cơ quan nhà nước hoặc gửi nhiều nơi ({to}), dù có cấu trúc văn bản ban hành ({found}): "
+    "văn bản trao đổi giữa các cơ quan, không phải kết quả trả cho người nộp hồ sơ; cần người kiểm tra.",
+    "AGENCY_SUBMISSION": "Văn bản trình cơ quan có thẩm quyền ({to}; {found}): bước xử lý hồ sơ giữa các cơ quan, "
+    "không phải kết quả trả cho người nộp; cần người kiểm tra.",
     "DRAFT_DOCUMENT": "Bản dự thảo (có dòng 'DỰ THẢO'): văn bản trong quá trình giải quyết, chưa phải kết quả "
     "đã ban hành, dù có cấu trúc văn bản ban hành ({found}).",
     "INTERNAL_DOCUMENT": "Văn bản điều hành nội bộ của cơ quan nhà nước ({found}): giao việc, chỉ tiêu cho đơn vị, "

@@ -30,6 +30,7 @@ def keywords(
     draft: float = 0,
     header: bool = False,
     addressee: str | None = None,
+    submission: bool = False,
     result_signs: int = 2,
     identified: bool = True,
     result_type: float = 0,
@@ -80,6 +81,8 @@ def keywords(
         hits.append(Hit(Cue("NATIONAL_MOTTO", "layout", "title", 0.0, "quốc hiệu"), "motto", "title"))
     if addressee:
         hits.append(Hit(Cue("AGENCY_ADDRESSEE", "addressee", "title", 0.0, "gửi cơ quan"), addressee, "title"))
+    if submission:
+        hits.append(Hit(Cue("SUBMISSION_SUBJECT", "submission", "title", 0.0, "V/v trình"), "V/v trình", "title"))
     return KeywordEvidence(tuple(hits), scores)
 
 
@@ -122,11 +125,25 @@ CASES = [
         (0.95, 0.98),
     ),
     (
-        "a numbered letter to a state body (Kính gửi: Cục Hải quan) goes to a person",
+        "a numbered letter to a state body (Kính gửi: Cục Hải quan) is between offices: a person looks",
         Evidence(keywords(result=5.5, addressee="Kính gửi: Cục Hải quan"), VIETNAMESE, seals=1),
-        Category.RESULT,
-        "RESULT_TO_AGENCY",
+        Category.OTHER,
+        "AGENCY_LETTER",
         (RULES["cap_unsure"], RULES["cap_unsure"]),
+    ),
+    (
+        "a letter submitting a dossier to the body that decides (V/v trình…) is a step of its processing",
+        Evidence(keywords(result=5.5, addressee="Kính gửi: UBND tỉnh", submission=True), VIETNAMESE, seals=1),
+        Category.INPUT_COMPONENT,
+        "AGENCY_SUBMISSION",
+        (RULES["cap_unsure"], RULES["cap_unsure"]),
+    ),
+    (
+        "'V/v trình…' in a letter to the applicant is no submission",
+        Evidence(keywords(result=5.5, submission=True), VIETNAMESE, seals=1),
+        Category.RESULT,
+        "RESULT_EVIDENCE",
+        (0.9, 0.98),
     ),
     (
         "a state body addressed by an applicant's form stays the applicant's",

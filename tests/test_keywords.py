@@ -177,6 +177,28 @@ def test_a_letter_to_many_is_no_answer_to_one_applicant(lexicon) -> None:
     assert "AGENCY_ADDRESSEE" not in cues(lexicon, ["Kính gửi: Công ty TNHH Các Sao Việt"])
 
 
+@pytest.mark.parametrize(
+    "line", ["V/v trình hồ sơ phê chuẩn kết quả Đại hội", "V/v: trình phê duyệt Điều lệ Hội", "V/v trinh ho so"]
+)
+def test_a_letter_that_submits_a_dossier(lexicon, line: str) -> None:
+    assert "SUBMISSION_SUBJECT" in cues(lexicon, ["SỞ NỘI VỤ", "Số: 514/SNV-TCBC", line])
+
+
+@pytest.mark.parametrize(
+    "line", ["V/v đăng ký nội dung trình HĐND tỉnh", "V/v góp ý dự thảo Nghị định", "Tờ trình số 02-TTr/ĐLS"]
+)
+def test_a_letter_that_mentions_a_submission_submits_nothing(lexicon, line: str) -> None:
+    assert "SUBMISSION_SUBJECT" not in cues(lexicon, ["SỞ NỘI VỤ", line])
+
+
+def test_a_list_of_the_papers_filed_is_an_input(lexicon) -> None:
+    assert "DANH_MUC_HO_SO" in cues(lexicon, ["DANH MỤC HỒ SƠ NỘP KÈM", "Thủ tục: Cấp giấy phép xây dựng"])
+    assert "DANH_MUC_HO_SO" in cues(lexicon, ["DANH MỤC GIẤY TỜ"])
+    # a decision's recital or an annex's list of procedures is not the applicant's list
+    assert "DANH_MUC_HO_SO" not in cues(lexicon, ["Căn cứ danh mục hồ sơ kèm theo"])
+    assert "DANH_MUC_HO_SO" not in cues(lexicon, ["DANH MỤC THỦ TỤC HÀNH CHÍNH"])
+
+
 def test_a_collegial_bodys_resolution_is_an_organisations_paper(lexicon) -> None:
     found = cues(lexicon, ["HỘI ĐỒNG QL QUỸ KHUYẾN HỌC", "Số: 01/NQ-HĐQLQ", "NGHỊ QUYẾT CỦA HỘI ĐỒNG QUẢN LÝ QUỸ"])
     assert {"NGHI_QUYET", "NGHI_QUYET_NUMBER"} <= found and "SO_KY_HIEU_CONG_VAN" not in found

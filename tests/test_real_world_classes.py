@@ -102,7 +102,7 @@ def test_an_animated_image_is_a_picture_whatever_its_first_frame(checker) -> Non
     assert checker.check_file(tiff.getvalue(), "scan.tif").category is Category.BLANK
 
 
-def test_letters_between_offices_general_decisions_and_annexes_are_not_confident_results(checker) -> None:
+def test_letters_between_offices_general_decisions_and_annexes_are_no_results(checker) -> None:
     head = ["SỞ TƯ PHÁP", "Số: 788/STP-HCBT", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc"]
     letter = head + [
         "V/v trình hồ sơ phê chuẩn kết quả Đại hội",
@@ -113,7 +113,11 @@ def test_letters_between_offices_general_decisions_and_annexes_are_not_confident
         "GIÁM ĐỐC",
     ]
     verdict = checker.check_file(text_pdf(letter), "cong-van.pdf")
-    assert (verdict.category, verdict.codes[0]) == (Category.RESULT, "RESULT_TO_AGENCY")
+    assert (verdict.category, verdict.codes[0]) == (Category.INPUT_COMPONENT, "AGENCY_SUBMISSION")
+    assert verdict.confidence < 0.7
+    views = [line.replace("V/v trình hồ sơ", "V/v góp ý về việc tổ chức") for line in letter]
+    verdict = checker.check_file(text_pdf(views), "gop-y.pdf")
+    assert (verdict.category, verdict.codes[0]) == (Category.OTHER, "AGENCY_LETTER")
     assert verdict.confidence < 0.7
     reply = [line.replace("Ủy ban nhân dân tỉnh.", "Ông Nguyễn Văn An") for line in letter]
     assert checker.check_file(text_pdf(reply), "tra-loi.pdf").codes[0] == "RESULT_EVIDENCE"
@@ -212,7 +216,7 @@ def test_a_communes_decision_on_its_own_hamlets_targets_is_not_a_result(checker)
     assert verdict.category is Category.RESULT and verdict.confidence >= 0.9
 
 
-def test_a_circular_to_many_offices_is_not_a_confident_result(checker) -> None:
+def test_a_circular_to_many_offices_is_no_result(checker) -> None:
     circular = [
         "ỦY BAN NHÂN DÂN",
         "THÀNH PHỐ ĐÀ NẴNG",
@@ -230,7 +234,7 @@ def test_a_circular_to_many_offices_is_not_a_confident_result(checker) -> None:
         "KT. CHỦ TỊCH",
     ]
     verdict = checker.check_file(text_pdf(circular), "cong-van-nhieu-noi.pdf")
-    assert (verdict.category, verdict.codes[0]) == (Category.RESULT, "RESULT_TO_AGENCY")
+    assert (verdict.category, verdict.codes[0]) == (Category.OTHER, "AGENCY_LETTER")
     assert verdict.confidence < 0.7
 
 
