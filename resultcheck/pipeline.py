@@ -382,6 +382,9 @@ class Pipeline:
         dpi = self._blank_rules["working_dpi"]
         gray = page.gray(dpi)
         ink = blank.judge_page(gray, page.px_per_mm(gray), page.has_raster, self._blank_rules)
+        if ink.code == "BLANK_PAGE_NUMBER_ONLY" and letters:
+            # the page's own text says what the small mark in its margin is: a word, not a page number
+            return PageBlankness(False, reason("CONTENT_TEXT_LAYER", blank.NAME, page=n, letters=letters), 0.9)
         if ink.blank and page.has_raster and self._is_picture(page):
             # the blank test measures ink on paper; a photo is no paper (its textures read as noise)
             return PageBlankness(False, reason("CONTENT_PICTURE", blank.NAME, page=n), 0.9)

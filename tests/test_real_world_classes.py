@@ -11,7 +11,7 @@ import io
 
 import numpy as np
 import pytest
-from PIL import Image
+from PIL import Image, ImageDraw
 from resultcheck.detectors import drawing
 
 from fixtures import containers as C
@@ -319,3 +319,34 @@ def test_self_extracting_and_split_archives(checker, data: bytes, name: str, cod
 def test_a_volume_name_does_not_turn_a_document_into_an_archive(checker) -> None:
     verdict = checker.check_file(text_pdf(["QUYẾT ĐỊNH"]), "quyet-dinh.part2.rar")
     assert verdict.category is not Category.ARCHIVE
+
+
+def scan_with_a_word_in_the_margin(word: str) -> bytes:
+    """A white scanned page whose only ink is one small word near its top edge, and whose
+    invisible text layer (an OCR's) reads that word."""
+    from reportlab.lib.units import mm
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen import canvas
+
+    scan = Image.new("L", (1240, 1754), 252)  # A4 at 150 dpi
+    ImageDraw.Draw(scan).text((60, 40), word, fill=20, font_size=22)
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=(210 * mm, 297 * mm))
+    c.drawImage(ImageReader(scan), 0, 0, 210 * mm, 297 * mm)
+    text = c.beginText(10 * mm, 289 * mm)
+    text.setTextRenderMode(3)
+    text.setFont("Helvetica", 7)
+    text.textLine(word)
+    c.drawText(text)
+    c.showPage()
+    c.save()
+    return buf.getvalue()
+
+
+def test_a_word_in_a_blank_pages_margin_is_content_when_the_text_layer_reads_a_word(checker) -> None:
+    """A small mark near the top edge looks like a page number; the page's own text says whether it is."""
+    folio = checker.check_file(scan_with_a_word_in_the_margin("12"), "trang-trang.pdf")
+    assert (folio.category, folio.codes[:2]) == (Category.BLANK, ("BLANK_FILE", "BLANK_PAGE_NUMBER_ONLY"))
+    word = checker.check_file(scan_with_a_word_in_the_margin("pdf.js"), "mot-chu.pdf")
+    assert word.category is not Category.BLANK and "BLANK_PAGE_NUMBER_ONLY" not in word.codes
+    assert word.confidence < 0.7  # one word says nothing of the dossier: a person looks
