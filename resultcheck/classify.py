@@ -2,9 +2,9 @@
 
 Per page, cheapest text first: the text layer (PDF, DOCX/ODT, RTF), else OCR of the title
 zone, and the whole page only when the title zone does not settle it. A page with few
-words is also looked at (drawing or picture). The first page with content decides; a later
-page is read only when that page is not a result (merged PDFs append inputs after the
-result, or the other way round).
+words is also looked at (drawing or picture). The first page with content and any cue decides
+(a cover, or a page OCR cannot read, says nothing); a later page is read only when that page is
+not a result (merged PDFs append inputs after the result, or the other way round).
 """
 
 from __future__ import annotations
@@ -331,7 +331,8 @@ class Classifier:
         result_page = next(
             (r for i, r in enumerate(seen) if decide.leans_result(r.evidence, rules, first_page=i == 0)), None
         )
-        decisive = result_page or first
+        # a cover, or a page OCR could not read, says nothing: the first page that does decides
+        decisive = result_page or next((r for r in seen if _strength(r) > 0), first)
         exhausted = budget.left() <= 0
         decision = decide.decide(dataclasses.replace(decisive.evidence, ocr_exhausted=exhausted), rules)
         look = decisive.evidence.look

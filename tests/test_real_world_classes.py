@@ -350,3 +350,26 @@ def test_a_word_in_a_blank_pages_margin_is_content_when_the_text_layer_reads_a_w
     word = checker.check_file(scan_with_a_word_in_the_margin("pdf.js"), "mot-chu.pdf")
     assert word.category is not Category.BLANK and "BLANK_PAGE_NUMBER_ONLY" not in word.codes
     assert word.confidence < 0.7  # one word says nothing of the dossier: a person looks
+
+
+def test_a_cover_that_says_nothing_leaves_the_decision_to_the_next_page(checker) -> None:
+    """An old land certificate's cover, or a page OCR cannot read, carries no cue of any kind."""
+    cover = layout_lines([Line("Hồ sơ lưu của gia đình ông Nguyễn Văn An, năm 2019", size=13)], "dejavu-serif")
+    application = layout_lines(
+        [
+            Line(text, size=13)
+            for text in [
+                "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+                "Độc lập - Tự do - Hạnh phúc",
+                "ĐƠN ĐỀ NGHỊ CẤP GIẤY PHÉP XÂY DỰNG",
+                "Kính gửi: Ủy ban nhân dân huyện Cần Giờ",
+                "Tôi tên là Nguyễn Văn An, đề nghị cấp giấy phép xây dựng nhà ở.",
+                "Tôi xin cam đoan làm theo đúng giấy phép được cấp.",
+                "Người làm đơn",
+                "(Ký, ghi rõ họ tên)",
+            ]
+        ],
+        "dejavu-serif",
+    )
+    verdict = checker.check_file(pdf_pages([cover, application]), "ho-so.pdf")
+    assert verdict.category is Category.INPUT_COMPONENT and verdict.confidence >= 0.7
