@@ -152,17 +152,15 @@ def pdf_damage(data: bytes, pdfium_pages: int) -> str | None:
     rendered a guess. pypdf reports its repairs as log warnings, which are caught here (for
     this thread only).
     """
-    from pypdf import PdfReader
 
     repairs: list[str] = []
     handler = _RepairLog(repairs)
     logger = logging.getLogger("pypdf")
     logger.addHandler(handler)
     try:
-        reader = PdfReader(io.BytesIO(data), strict=True)
-        if reader.is_encrypted and not reader.decrypt(""):
+        pages = _strict_page_count(data)
+        if pages is None:
             return None  # an owner-password-only PDF: the strict reader cannot look further
-        pages = len(reader.pages)
     except Exception as exc:  # pypdf raises many types on damaged structure
         return f"{type(exc).__name__}: {str(exc)[:120]}"
     finally:
@@ -172,6 +170,24 @@ def pdf_damage(data: bytes, pdfium_pages: int) -> str | None:
     if pages != pdfium_pages:
         return f"readers disagree on the page count ({pdfium_pages} vs {pages})"
     return None
+
+
+def _strict_page_count(data: bytes) -> int | None:
+    """Pages as a strict reader counts them. A key written twice in one dictionary (office
+    scanners write the trailer's /Info twice) is a slip every reader reads alike, not damage:
+    such a file is read leniently, its cross-references still watched for repairs."""
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=True)
+    except PdfReadError as exc:
+        if not str(exc).startswith("Multiple definitions in dictionary"):
+            raise
+        reader = PdfReader(io.BytesIO(data), strict=False)
+    if reader.is_encrypted and not reader.decrypt(""):
+        return None
+    return len(reader.pages)
 
 
 class _RepairLog(logging.Handler):

@@ -201,6 +201,25 @@ def test_an_xref_table_numbered_from_one_is_a_producer_quirk_not_damage() -> Non
     assert pdf_damage(from_one, 2) is not None  # a count the readers disagree on still is
 
 
+def test_a_key_written_twice_is_a_scanners_slip_not_damage() -> None:
+    """Office scanners write the trailer's /Info twice; every reader reads the file alike."""
+    from resultcheck.documents import pdf_damage
+
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>",
+        b"<< /Producer (HP Scan) >>",
+    ]
+    twice = minimal_pdf(objects).replace(b"/Root 1 0 R >>", b"/Root 1 0 R /Info 4 0 R /Info 4 0 R >>")
+    assert pdf_damage(twice, 1) is None
+    assert pdf_damage(twice, 2) is not None  # its pages are still counted by a second reader
+    broken = minimal_pdf(objects, broken_xref=True).replace(
+        b"/Root 1 0 R >>", b"/Root 1 0 R /Info 4 0 R /Info 4 0 R >>"
+    )
+    assert pdf_damage(broken, 1) is not None  # and its cross-references still watched
+
+
 def test_a_page_tree_other_readers_see_as_empty_is_damaged(isolated) -> None:
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
