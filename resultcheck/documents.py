@@ -152,7 +152,6 @@ def pdf_damage(data: bytes, pdfium_pages: int) -> str | None:
     rendered a guess. pypdf reports its repairs as log warnings, which are caught here (for
     this thread only).
     """
-
     repairs: list[str] = []
     handler = _RepairLog(repairs)
     logger = logging.getLogger("pypdf")
