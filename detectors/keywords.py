@@ -95,6 +95,7 @@ class Lexicon:
     def from_data(cls, data: dict[str, Any], version: str) -> Lexicon:
         """The lexicon from a parsed lexicon.toml; ValueError or KeyError when it is malformed."""
         cues = []
+        fragments = data.get("fragments", {})
         for c in data["cues"]:
             if c["side"] not in SIDES or c["zone"] not in ZONES:
                 raise ValueError(f"lexicon cue {c['id']}: bad side or zone")
@@ -112,10 +113,21 @@ class Lexicon:
                     type=c.get("type"),
                     identifies=bool(c.get("identifies", False)),
                     phrases=tuple(fold(p) for p in c.get("phrases", ())),
-                    regex=re.compile(c["regex"]) if "regex" in c else None,
+                    regex=re.compile(_with_fragments(c["regex"], fragments, c["id"])) if "regex" in c else None,
                 )
             )
         return cls(version, tuple(cues), data["match"])
+
+
+def _with_fragments(regex: str, fragments: dict[str, str], cue: str) -> str:
+    """The cue's regex with each {{name}} replaced by the lexicon's shared fragment of that name."""
+
+    def fragment(m: re.Match[str]) -> str:
+        if m.group(1) not in fragments:
+            raise ValueError(f"lexicon cue {cue}: no fragment {m.group(1)!r}")
+        return fragments[m.group(1)]
+
+    return re.sub(r"\{\{(\w+)\}\}", fragment, regex)
 
 
 @dataclass(frozen=True, slots=True)

@@ -339,6 +339,13 @@ def test_a_bad_lexicon_is_refused(tmp_path) -> None:
     )
     with pytest.raises(ValueError):
         Lexicon.load(bad)
+    bad.write_text(
+        'version = "x"\ncues = [{ id = "A", side = "result", zone = "any", weight = 1.0, label = "a", '
+        "regex = 'so {{missing}}' }]\n[match]\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ValueError, match="missing"):
+        Lexicon.load(bad)
 
 
 def test_any_citizen_letter_title_is_an_application(lexicon) -> None:
