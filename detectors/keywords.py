@@ -36,6 +36,7 @@ SIDES = (
     "draft",
     "addressee",
     "submission",
+    "unfilled",
 )
 ZONES = ("head", "title", "signing", "any")
 
@@ -182,6 +183,11 @@ class KeywordEvidence:
     def submission(self) -> bool:
         """The letter submits something to the body that decides ("V/v trình hồ sơ…")."""
         return any(h.cue.side == "submission" for h in self.hits)
+
+    @property
+    def unfilled(self) -> bool:
+        """Both the number and the date of issue are left blank (a draft or a template)."""
+        return len({h.cue.id for h in self.hits if h.cue.side == "unfilled"}) >= 2
 
     @property
     def header_read(self) -> bool:

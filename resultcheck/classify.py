@@ -175,7 +175,9 @@ class Classifier:
         rules = self.rules
         if page.text_between(0, 1) is None and not page.has_raster:  # DOCX, ODT, RTF, DOC: no geometry
             zones = zones_from_lines(page.text.splitlines())
-            evidence = decide.Evidence(find_cues(zones, self.lexicon), language.analyse(page.text), signers=signers)
+            evidence = decide.Evidence(
+                find_cues(zones, self.lexicon), language.analyse(page.text), signers=signers, typed=True
+            )
             return PageReading(page.number, evidence, "document")
         text_language = language.analyse(page.text)
         trusted = rules["text_layer_min_letters_scanned" if page.has_raster else "text_layer_min_letters"]
@@ -187,7 +189,9 @@ class Classifier:
             )
             reading = PageReading(
                 page.number,
-                decide.Evidence(find_cues(zones, self.lexicon), text_language, signers=signers),
+                decide.Evidence(
+                    find_cues(zones, self.lexicon), text_language, signers=signers, typed=not page.has_raster
+                ),
                 "text_layer",
             )
             if page.has_raster and self.config.ocr and _strength(reading) < rules["settle_margin"]:

@@ -10,6 +10,7 @@ Order of the questions, most specific first:
   3. a state body's management of its own work   → other (INTERNAL_DOCUMENT)
   4. a private company's letter                    → other (PRIVATE_ISSUER), unless it is an input
   5. result evidence against input evidence        → result / input_component, confidence from the margin;
+     typed text whose number and date of issue are both blank is a draft → input_component (unsure);
      a confident result needs a cue saying what it is (a type name, an issuing number),
      at least two signs of an issued document, and is addressed to the applicant: addressed to a
      state body it is a letter between offices → other, or a submission → input_component (both unsure)
@@ -49,6 +50,7 @@ class Evidence:
     seals: int = 0
     signers: tuple[Signer, ...] = ()
     look: PageLook | None = None  # only for pages with too few words to read
+    typed: bool = False  # the words were typed (a text layer, a document), not read by OCR: a blank is blank
     ocr_exhausted: bool = False  # the file's OCR time ran out
 
 
@@ -198,6 +200,18 @@ def _weighed(evidence: Evidence, w: Weights, rules: dict[str, Any]) -> Decision:
     if weaker >= rules["conflict_share"] * stronger and weaker >= rules["conflict_min"]:
         decision = _side(category, "CONFLICTING_EVIDENCE", w, kw, rules)
         return _capped(decision, rules["cap_conflicting"])
+    if category is Category.RESULT and evidence.typed and kw.unfilled and not evidence.signers:
+        # a number and a date are written in when a document is issued: typed text that leaves both
+        # blank is a draft (which travels with a submission) or a template, not the issued result
+        labels = tuple(kw.labels(("unfilled",)))
+        return Decision(
+            Category.INPUT_COMPONENT,
+            rules["cap_unsure"],
+            "UNISSUED_DOCUMENT",
+            {"found": ", ".join(labels)},
+            "du_thao",
+            labels,
+        )
     if category is Category.RESULT and not kw.identified:
         # an issuer, a seal and "Nơi nhận" are on every paper a state body writes (internal
         # letters, transfer slips): without a type name or a number it is not known what this is

@@ -31,6 +31,7 @@ def keywords(
     header: bool = False,
     addressee: str | None = None,
     submission: bool = False,
+    unfilled: tuple[str, ...] = (),
     result_signs: int = 2,
     identified: bool = True,
     result_type: float = 0,
@@ -83,8 +84,12 @@ def keywords(
         hits.append(Hit(Cue("AGENCY_ADDRESSEE", "addressee", "title", 0.0, "gửi cơ quan"), addressee, "title"))
     if submission:
         hits.append(Hit(Cue("SUBMISSION_SUBJECT", "submission", "title", 0.0, "V/v trình"), "V/v trình", "title"))
+    for cue_id in unfilled:  # UNFILLED_NUMBER, UNFILLED_DATE
+        hits.append(Hit(Cue(cue_id, "unfilled", "title", 0.0, "để trống"), "Số: /UBND", "title"))
     return KeywordEvidence(tuple(hits), scores)
 
+
+BOTH_BLANK = ("UNFILLED_NUMBER", "UNFILLED_DATE")
 
 CASES = [
     # (name, evidence, category, summary code, confidence bounds)
@@ -186,6 +191,39 @@ CASES = [
         Category.INPUT_COMPONENT,
         "DRAFT_DOCUMENT",
         (RULES["draft_confidence"], RULES["draft_confidence"]),
+    ),
+    (
+        "typed text whose number and date of issue are blank is a draft: a person looks",
+        Evidence(keywords(result=6, result_type=4, unfilled=BOTH_BLANK), VIETNAMESE, typed=True),
+        Category.INPUT_COMPONENT,
+        "UNISSUED_DOCUMENT",
+        (RULES["cap_unsure"], RULES["cap_unsure"]),
+    ),
+    (
+        "OCR loses a handwritten number: a scan's blanks prove nothing",
+        Evidence(keywords(result=6, result_type=4, unfilled=BOTH_BLANK), VIETNAMESE, typed=False),
+        Category.RESULT,
+        "RESULT_EVIDENCE",
+        (0.9, 0.98),
+    ),
+    (
+        "a blank number alone (the date written) is no draft",
+        Evidence(keywords(result=6, result_type=4, unfilled=("UNFILLED_NUMBER",)), VIETNAMESE, typed=True),
+        Category.RESULT,
+        "RESULT_EVIDENCE",
+        (0.9, 0.98),
+    ),
+    (
+        "signing software writes the number in when it signs: a signed file is issued",
+        Evidence(
+            keywords(result=6, result_type=4, unfilled=BOTH_BLANK),
+            VIETNAMESE,
+            typed=True,
+            signers=(Signer("UBND TỈNH", True),),
+        ),
+        Category.RESULT,
+        "RESULT_EVIDENCE",
+        (0.9, 0.98),
     ),
     (
         "a draft mark without an issued document's structure decides nothing",

@@ -191,6 +191,25 @@ def test_a_letter_that_mentions_a_submission_submits_nothing(lexicon, line: str)
     assert "SUBMISSION_SUBJECT" not in cues(lexicon, ["SỞ NỘI VỤ", line])
 
 
+@pytest.mark.parametrize(
+    "lines",
+    [
+        ["Số:            /UBND-NCKSTTHC", "Bình Thuận, ngày       tháng      năm 2025"],
+        ["Số: ......./QĐ-UBND", "Hà Nội, ngày ... tháng ... năm 20..."],
+        ["Số:    /2025/QĐ-UBND", "ngày    tháng    năm 2025"],
+    ],
+)
+def test_a_number_and_a_date_left_blank(lexicon, lines: list[str]) -> None:
+    assert {"UNFILLED_NUMBER", "UNFILLED_DATE"} <= cues(lexicon, ["ỦY BAN NHÂN DÂN TỈNH", *lines])
+
+
+@pytest.mark.parametrize(
+    "line", ["Số: 115/CV-PA83", "Bình Thuận, ngày 12 tháng 3 năm 2025", "Ngày, tháng, năm sinh: 01/02/1980"]
+)
+def test_a_number_or_a_date_written_in_is_not_blank(lexicon, line: str) -> None:
+    assert not {"UNFILLED_NUMBER", "UNFILLED_DATE"} & cues(lexicon, ["ỦY BAN NHÂN DÂN TỈNH", line])
+
+
 def test_a_list_of_the_papers_filed_is_an_input(lexicon) -> None:
     assert "DANH_MUC_HO_SO" in cues(lexicon, ["DANH MỤC HỒ SƠ NỘP KÈM", "Thủ tục: Cấp giấy phép xây dựng"])
     assert "DANH_MUC_HO_SO" in cues(lexicon, ["DANH MỤC GIẤY TỜ"])

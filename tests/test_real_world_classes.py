@@ -373,3 +373,32 @@ def test_a_cover_that_says_nothing_leaves_the_decision_to_the_next_page(checker)
     )
     verdict = checker.check_file(pdf_pages([cover, application]), "ho-so.pdf")
     assert verdict.category is Category.INPUT_COMPONENT and verdict.confidence >= 0.7
+
+
+def test_a_typed_draft_with_its_number_and_date_left_blank_is_not_the_issued_result(checker) -> None:
+    # the shape of a real office draft (vbai_du_thao_cv_ket_qua_dai_hoi.docx): everything of an issued
+    # letter but the number and date, which are written in when it is signed
+    letter = [
+        "ỦY BAN NHÂN DÂN",
+        "TỈNH BÌNH THUẬN",
+        "Số:            /UBND-NCKSTTHC",
+        "V/v kết quả đại hội Liên đoàn Quần vợt tỉnh",
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "Độc lập – Tự do – Hạnh phúc",
+        "Bình Thuận, ngày       tháng      năm 2025",
+        "Kính gửi: Liên đoàn Quần vợt tỉnh Bình Thuận",
+        "Chủ tịch Ủy ban nhân dân tỉnh thông báo để Liên đoàn Quần vợt tỉnh biết./.",
+        "Nơi nhận:",
+        "- Như trên;",
+        "- Lưu: VT, NCKSTTHC.",
+        "KT. CHỦ TỊCH",
+        "PHÓ CHỦ TỊCH",
+    ]
+    for data, name in ((C.docx_bytes(letter), "du-thao.docx"), (text_pdf(letter), "du-thao.pdf")):
+        verdict = checker.check_file(data, name)
+        assert (verdict.category, verdict.codes[0]) == (Category.INPUT_COMPONENT, "UNISSUED_DOCUMENT"), name
+        assert verdict.confidence < 0.7
+    issued = [
+        line.replace("Số:            /", "Số: 96/").replace("ngày       tháng", "ngày 12 tháng 3") for line in letter
+    ]
+    assert checker.check_file(C.docx_bytes(issued), "cong-van.docx").codes[0] == "RESULT_EVIDENCE"
