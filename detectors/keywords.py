@@ -37,6 +37,7 @@ SIDES = (
     "addressee",
     "submission",
     "unfilled",
+    "public",
 )
 ZONES = ("head", "title", "signing", "any")
 
@@ -188,6 +189,11 @@ class KeywordEvidence:
     def unfilled(self) -> bool:
         """Both the number and the date of issue are left blank (a draft or a template)."""
         return len({h.cue.id for h in self.hits if h.cue.side == "unfilled"}) >= 2
+
+    @property
+    def public_invitation(self) -> str | None:
+        """The invitation to everyone who wishes that makes a paper a public notice, None without one."""
+        return next((h.text for h in self.hits if h.cue.side == "public"), None)
 
     @property
     def header_read(self) -> bool:

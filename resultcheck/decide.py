@@ -10,10 +10,11 @@ Order of the questions, most specific first:
   3. a state body's management of its own work   → other (INTERNAL_DOCUMENT)
   4. a private company's letter                    → other (PRIVATE_ISSUER), unless it is an input
   5. result evidence against input evidence        → result / input_component, confidence from the margin;
-     typed text whose number and date of issue are both blank is a draft → input_component (unsure);
      a confident result needs a cue saying what it is (a type name, an issuing number),
      at least two signs of an issued document, and is addressed to the applicant: addressed to a
-     state body it is a letter between offices → other, or a submission → input_component (both unsure)
+     state body it is a letter between offices → other, or a submission → input_component (both unsure);
+     a notice inviting everyone who wishes is written to the public → other (unsure); typed text
+     whose number and date of issue are both blank was not issued (a draft, a template) → unsure
   6. nothing either way: a picture, a foreign or unrelated text → other; a Vietnamese
      administrative paper that says too little → the likelier side, below 0.7 (a person looks)
 """
@@ -200,18 +201,6 @@ def _weighed(evidence: Evidence, w: Weights, rules: dict[str, Any]) -> Decision:
     if weaker >= rules["conflict_share"] * stronger and weaker >= rules["conflict_min"]:
         decision = _side(category, "CONFLICTING_EVIDENCE", w, kw, rules)
         return _capped(decision, rules["cap_conflicting"])
-    if category is Category.RESULT and evidence.typed and kw.unfilled and not evidence.signers:
-        # a number and a date are written in when a document is issued: typed text that leaves both
-        # blank is a draft (which travels with a submission) or a template, not the issued result
-        labels = tuple(kw.labels(("unfilled",)))
-        return Decision(
-            Category.INPUT_COMPONENT,
-            rules["cap_unsure"],
-            "UNISSUED_DOCUMENT",
-            {"found": ", ".join(labels)},
-            "du_thao",
-            labels,
-        )
     if category is Category.RESULT and not kw.identified:
         # an issuer, a seal and "Nơi nhận" are on every paper a state body writes (internal
         # letters, transfer slips): without a type name or a number it is not known what this is
@@ -223,6 +212,17 @@ def _weighed(evidence: Evidence, w: Weights, rules: dict[str, Any]) -> Decision:
         return _capped(_side(category, "RESULT_ONE_SIGN", w, kw, rules), rules["cap_unsure"])
     if category is Category.RESULT and (addressee := kw.agency_addressee):
         return _agency_letter(kw, addressee, rules)
+    if category is Category.RESULT and (invitation := kw.public_invitation):
+        # an answer is written to its applicant; a notice inviting everyone who wishes (an auction,
+        # a tender, a recruitment) is written to the public, before any dossier exists
+        labels = tuple(kw.labels(("result",)))
+        fields = {"found": ", ".join(labels), "invitation": invitation}
+        return Decision(Category.OTHER, rules["cap_unsure"], "PUBLIC_NOTICE", fields, "thong_bao_chung", labels)
+    if category is Category.RESULT and evidence.typed and kw.unfilled and not evidence.signers:
+        # a number and a date are written in when a document is issued (signing software stamps them):
+        # typed text that leaves both blank is a draft, a template, or the Word file of a result whose
+        # issued copy is elsewhere; which one, a person sees
+        return _capped(_side(category, "UNISSUED_DOCUMENT", w, kw, rules), rules["cap_unsure"])
     return _side(category, "RESULT_EVIDENCE" if category is Category.RESULT else "INPUT_EVIDENCE", w, kw, rules)
 
 

@@ -97,8 +97,10 @@ MESSAGES: dict[str, str] = {
     "không phải kết quả trả cho người nộp; cần người kiểm tra.",
     "DRAFT_DOCUMENT": "Bản dự thảo (có dòng 'DỰ THẢO'): văn bản trong quá trình giải quyết, chưa phải kết quả "
     "đã ban hành, dù có cấu trúc văn bản ban hành ({found}).",
-    "UNISSUED_DOCUMENT": "Văn bản chưa ghi số và ngày ban hành ({found}): bản dự thảo hoặc tệp mẫu, chưa phải "
-    "kết quả đã ban hành; cần người kiểm tra.",
+    "PUBLIC_NOTICE": "Thông báo chung mời mọi đối tượng có nhu cầu ({invitation}), dù có cấu trúc văn bản ban hành "
+    "({found}): không phải kết quả trả cho một người nộp hồ sơ; cần người kiểm tra.",
+    "UNISSUED_DOCUMENT": "Văn bản có cấu trúc văn bản ban hành ({found}) nhưng chưa ghi số và ngày ban hành: "
+    "bản dự thảo, tệp mẫu hoặc bản Word trước khi ký; cần người kiểm tra bản đã ban hành.",
     "INTERNAL_DOCUMENT": "Văn bản điều hành nội bộ của cơ quan nhà nước ({found}): giao việc, chỉ tiêu cho đơn vị, "
     "cán bộ của mình, lập tổ công tác, nhân sự, kết luận cuộc họp; không phải kết quả giải quyết hồ sơ của công dân, tổ chức.",
     "PRIVATE_ISSUER": "Văn bản do doanh nghiệp ban hành ({found}), không phải kết quả giải quyết thủ tục hành chính.",

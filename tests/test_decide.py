@@ -31,6 +31,7 @@ def keywords(
     header: bool = False,
     addressee: str | None = None,
     submission: bool = False,
+    invitation: str | None = None,
     unfilled: tuple[str, ...] = (),
     result_signs: int = 2,
     identified: bool = True,
@@ -84,6 +85,8 @@ def keywords(
         hits.append(Hit(Cue("AGENCY_ADDRESSEE", "addressee", "title", 0.0, "gửi cơ quan"), addressee, "title"))
     if submission:
         hits.append(Hit(Cue("SUBMISSION_SUBJECT", "submission", "title", 0.0, "V/v trình"), "V/v trình", "title"))
+    if invitation:
+        hits.append(Hit(Cue("PUBLIC_INVITATION", "public", "any", 0.0, "lời mời chung"), invitation, "body"))
     for cue_id in unfilled:  # UNFILLED_NUMBER, UNFILLED_DATE
         hits.append(Hit(Cue(cue_id, "unfilled", "title", 0.0, "để trống"), "Số: /UBND", "title"))
     return KeywordEvidence(tuple(hits), scores)
@@ -144,6 +147,22 @@ CASES = [
         (RULES["cap_unsure"], RULES["cap_unsure"]),
     ),
     (
+        "a letter to a state body stays a letter between offices, numbered or not",
+        Evidence(
+            keywords(result=5.5, addressee="Kính gửi: Công an các tỉnh", unfilled=BOTH_BLANK), VIETNAMESE, typed=True
+        ),
+        Category.OTHER,
+        "AGENCY_LETTER",
+        (RULES["cap_unsure"], RULES["cap_unsure"]),
+    ),
+    (
+        "a notice inviting everyone who wishes (a tender, an auction) is written to the public",
+        Evidence(keywords(result=5.5, invitation="Đề nghị các đơn vị có nhu cầu"), VIETNAMESE, seals=1),
+        Category.OTHER,
+        "PUBLIC_NOTICE",
+        (RULES["cap_unsure"], RULES["cap_unsure"]),
+    ),
+    (
         "'V/v trình…' in a letter to the applicant is no submission",
         Evidence(keywords(result=5.5, submission=True), VIETNAMESE, seals=1),
         Category.RESULT,
@@ -193,9 +212,9 @@ CASES = [
         (RULES["draft_confidence"], RULES["draft_confidence"]),
     ),
     (
-        "typed text whose number and date of issue are blank is a draft: a person looks",
+        "typed text whose number and date of issue are blank was not issued: a person looks",
         Evidence(keywords(result=6, result_type=4, unfilled=BOTH_BLANK), VIETNAMESE, typed=True),
-        Category.INPUT_COMPONENT,
+        Category.RESULT,
         "UNISSUED_DOCUMENT",
         (RULES["cap_unsure"], RULES["cap_unsure"]),
     ),

@@ -210,6 +210,55 @@ def test_a_number_or_a_date_written_in_is_not_blank(lexicon, line: str) -> None:
     assert not {"UNFILLED_NUMBER", "UNFILLED_DATE"} & cues(lexicon, ["ỦY BAN NHÂN DÂN TỈNH", line])
 
 
+def test_the_signing_softwares_placeholders_are_a_blank_number_and_date(lexicon) -> None:
+    assert {"UNFILLED_NUMBER", "UNFILLED_DATE"} <= cues(
+        lexicon, ["SỞ GIAO THÔNG VẬN TẢI", "#SoKyHieuVanBan", "#DiaDiemNgayBanHanh"]
+    )
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Đề nghị các đơn vị, tổ chức có nhu cầu tham gia khai thác tuyến xe buýt",
+        "Kính mời các tổ chức, cá nhân có nhu cầu mua tài sản đến đăng ký",
+        "thông báo đến các thí sinh có nhu cầu dự tuyển",
+    ],
+)
+def test_an_invitation_to_everyone_who_wishes(lexicon, line: str) -> None:
+    assert "PUBLIC_INVITATION" in cues(lexicon, ["SỞ GIAO THÔNG VẬN TẢI", line])
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Công ty được cung cấp dịch vụ cho các tổ chức, cá nhân có nhu cầu",  # a licence's scope
+        "Các tổ chức, cá nhân có liên quan chịu trách nhiệm thi hành Quyết định này",
+        "Tôi có nhu cầu đăng ký hộ kinh doanh",
+    ],
+)
+def test_a_mention_of_those_who_wish_invites_no_one(lexicon, line: str) -> None:
+    assert "PUBLIC_INVITATION" not in cues(lexicon, ["SỞ GIAO THÔNG VẬN TẢI", line])
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Để thực hiện đạt được mục tiêu này, đề nghị UBND tỉnh quan tâm, chỉ đạo thực",
+        "đề nghị đồng chí Chủ tịch quan tâm chỉ đạo thực hiện một số nội dung sau:",
+    ],
+)
+def test_a_letter_asking_its_recipient_to_direct_is_written_to_a_state_body(lexicon, line: str) -> None:
+    assert "ASKED_TO_DIRECT" in cues(lexicon, ["CỤC CẢNH SÁT", line])
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["Đề nghị ông Nguyễn Văn An liên hệ bộ phận một cửa", "UBND huyện có trách nhiệm chỉ đạo thực hiện"],
+)
+def test_a_request_to_an_applicant_asks_no_one_to_direct(lexicon, line: str) -> None:
+    assert "ASKED_TO_DIRECT" not in cues(lexicon, ["CỤC CẢNH SÁT", line])
+
+
 def test_a_list_of_the_papers_filed_is_an_input(lexicon) -> None:
     assert "DANH_MUC_HO_SO" in cues(lexicon, ["DANH MỤC HỒ SƠ NỘP KÈM", "Thủ tục: Cấp giấy phép xây dựng"])
     assert "DANH_MUC_HO_SO" in cues(lexicon, ["DANH MỤC GIẤY TỜ"])

@@ -375,9 +375,10 @@ def test_a_cover_that_says_nothing_leaves_the_decision_to_the_next_page(checker)
     assert verdict.category is Category.INPUT_COMPONENT and verdict.confidence >= 0.7
 
 
-def test_a_typed_draft_with_its_number_and_date_left_blank_is_not_the_issued_result(checker) -> None:
-    # the shape of a real office draft (vbai_du_thao_cv_ket_qua_dai_hoi.docx): everything of an issued
-    # letter but the number and date, which are written in when it is signed
+def test_a_typed_letter_with_its_number_and_date_left_blank_goes_to_a_person(checker) -> None:
+    # the shape of real office Word files (a draft, vbai_du_thao_cv_ket_qua_dai_hoi.docx; a result's
+    # Word copy, sct_tb_ket_qua_tham_dinh_tkkt.docx): everything of an issued letter but the number
+    # and date, which are written in when it is signed
     letter = [
         "ỦY BAN NHÂN DÂN",
         "TỈNH BÌNH THUẬN",
@@ -396,9 +397,34 @@ def test_a_typed_draft_with_its_number_and_date_left_blank_is_not_the_issued_res
     ]
     for data, name in ((C.docx_bytes(letter), "du-thao.docx"), (text_pdf(letter), "du-thao.pdf")):
         verdict = checker.check_file(data, name)
-        assert (verdict.category, verdict.codes[0]) == (Category.INPUT_COMPONENT, "UNISSUED_DOCUMENT"), name
+        assert (verdict.category, verdict.codes[0]) == (Category.RESULT, "UNISSUED_DOCUMENT"), name
         assert verdict.confidence < 0.7
     issued = [
         line.replace("Số:            /", "Số: 96/").replace("ngày       tháng", "ngày 12 tháng 3") for line in letter
     ]
     assert checker.check_file(C.docx_bytes(issued), "cong-van.docx").codes[0] == "RESULT_EVIDENCE"
+
+
+def test_a_public_notice_inviting_everyone_who_wishes_is_no_result(checker) -> None:
+    notice = [
+        "UBND TỈNH QUẢNG NAM",
+        "SỞ GIAO THÔNG VẬN TẢI",
+        "Số: 334/TB-SGTVT",
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "Độc lập - Tự do - Hạnh phúc",
+        "Quảng Nam, ngày 09 tháng 02 năm 2023",
+        "THÔNG BÁO",
+        "Về việc đăng ký tham gia khai thác các tuyến xe buýt",
+        "Đề nghị các đơn vị, tổ chức có nhu cầu tham gia khai thác tuyến xe buýt",
+        "thực hiện hồ sơ đăng ký và gửi đến Sở Giao thông vận tải.",
+        "Nơi nhận:",
+        "- UBND tỉnh (b/cáo);",
+        "- Lưu: VT.",
+        "KT. GIÁM ĐỐC",
+        "PHÓ GIÁM ĐỐC",
+    ]
+    verdict = checker.check_file(text_pdf(notice), "thong-bao.pdf")
+    assert (verdict.category, verdict.codes[0]) == (Category.OTHER, "PUBLIC_NOTICE")
+    assert verdict.confidence < 0.7
+    answer = [line.replace("Đề nghị các đơn vị, tổ chức có nhu cầu", "Công ty Phương Nam được") for line in notice]
+    assert checker.check_file(text_pdf(answer), "thong-bao.pdf").codes[0] == "RESULT_EVIDENCE"
