@@ -84,16 +84,22 @@ def weigh(evidence: Evidence, rules: dict[str, Any]) -> Weights:
     """Keyword scores plus seals, signatures and drawing structure.
 
     A seal or an organisation's signature only supports an issued document's structure; a
-    person's signature proves nothing (citizens sign online applications too).
+    person's signature proves nothing (citizens sign online applications too). A page whose
+    type name is an input's keeps only what identifies a result (a number, "V/v").
     """
     kw = evidence.keywords
-    structured = kw.result > 0
+    # a page that names an input's type (TỜ TRÌNH, BIÊN BẢN…) and no result's is that input: the
+    # structure every issued paper carries (issuer, "Nơi nhận", "Lưu: VT", a seal or signature)
+    # says who wrote it, not what it is
+    named_input = kw.names_an_input_only
+    structured = kw.result > 0 and not named_input
     seal = rules["seal_weight"] if evidence.seals and structured else 0.0
     signature = 0.0
     if any(s.organisation for s in evidence.signers) and structured:
         signature = rules["organisation_signature_weight"]
     drawing = rules["drawing_weight"] if evidence.look is not None and evidence.look.is_drawing(rules) else 0.0
-    return Weights(kw.result + seal + signature, kw.against + drawing, seal, signature, drawing)
+    for_result = kw.result - (kw.result_structure if named_input else 0.0)
+    return Weights(for_result + seal + signature, kw.against + drawing, seal, signature, drawing)
 
 
 def confidence_from_margin(margin: float, rules: dict[str, Any]) -> float:

@@ -156,6 +156,24 @@ CASES = [
         (RULES["cap_unsure"], RULES["cap_unsure"]),
     ),
     (
+        "a TỜ TRÌNH in an office's layout, sealed, is the submission: its structure says who wrote it",
+        Evidence(keywords(result=5.5, identified=False, input=6.5, types={"input": "to_trinh"}), VIETNAMESE, seals=1),
+        Category.INPUT_COMPONENT,
+        "INPUT_EVIDENCE",
+        (0.95, 0.98),
+    ),
+    (
+        "a page naming a result's type too is weighed whole",
+        Evidence(
+            keywords(result=5.5, identified=False, result_type=4, input=6.5, types={"input": "to_trinh"}),
+            VIETNAMESE,
+            seals=1,
+        ),
+        Category.RESULT,
+        "CONFLICTING_EVIDENCE",
+        (0.5, RULES["cap_conflicting"]),
+    ),
+    (
         "a notice inviting everyone who wishes (a tender, an auction) is written to the public",
         Evidence(keywords(result=5.5, invitation="Đề nghị các đơn vị có nhu cầu"), VIETNAMESE, seals=1),
         Category.OTHER,

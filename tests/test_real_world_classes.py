@@ -428,3 +428,25 @@ def test_a_public_notice_inviting_everyone_who_wishes_is_no_result(checker) -> N
     assert verdict.confidence < 0.7
     answer = [line.replace("Đề nghị các đơn vị, tổ chức có nhu cầu", "Công ty Phương Nam được") for line in notice]
     assert checker.check_file(text_pdf(answer), "thong-bao.pdf").codes[0] == "RESULT_EVIDENCE"
+
+
+def test_an_offices_submission_is_named_by_its_type_not_by_its_layout(checker) -> None:
+    # fresh public scan (Sở Tư pháp Quảng Bình, 2022): a TỜ TRÌNH in full Decree-30 layout
+    submission = [
+        "UBND TỈNH QUẢNG BÌNH",
+        "SỞ TƯ PHÁP",
+        "Số: 2753/TTr-STP",
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "Độc lập - Tự do - Hạnh phúc",
+        "Quảng Bình, ngày 28 tháng 9 năm 2022",
+        "TỜ TRÌNH",
+        "V/v đề nghị xét khen thưởng vì đã có thành tích xuất sắc",
+        "Sở Tư pháp kính trình Chủ tịch UBND tỉnh xem xét, quyết định./.",
+        "Nơi nhận:",
+        "- Hội đồng TĐ-KT tỉnh;",
+        "- Lưu: VT, VP.",
+        "KT. GIÁM ĐỐC",
+        "PHÓ GIÁM ĐỐC",
+    ]
+    verdict = checker.check_file(text_pdf(submission), "to-trinh.pdf")
+    assert verdict.category is Category.INPUT_COMPONENT and verdict.confidence >= 0.9
