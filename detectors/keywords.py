@@ -167,14 +167,6 @@ class KeywordEvidence:
         return self.result_type_weight == 0 and any(h.type_title and h.cue.side == "input" for h in self.hits)
 
     @property
-    def result_structure(self) -> float:
-        """Weight of the result cues every issued paper carries (issuer, "Nơi nhận", "Lưu: VT", the
-        signing block): they neither name a type nor identify the document."""
-        return sum(
-            h.cue.weight for h in self.hits if h.cue.side == "result" and h.cue.type is None and not h.cue.identifies
-        )
-
-    @property
     def identified(self) -> bool:
         """A result cue says what the document is: its type name, its issuing number, or fields
         printed only on one kind of document (an issuer, a seal or "Nơi nhận" do not)."""

@@ -13,7 +13,8 @@ Order of the questions, most specific first:
      a confident result needs a cue saying what it is (a type name, an issuing number),
      at least two signs of an issued document, and is addressed to the applicant: addressed to a
      state body it is a letter between offices → other, or a submission → input_component (both unsure);
-     a notice inviting everyone who wishes is written to the public → other (unsure); typed text
+     a notice inviting everyone who wishes is written to the public → other (unsure); a page naming
+     an input's type (TỜ TRÌNH, BIÊN BẢN) in an office's layout → input_component (unsure); typed text
      whose number and date of issue are both blank was not issued (a draft, a template) → unsure
   6. nothing either way: a picture, a foreign or unrelated text → other; a Vietnamese
      administrative paper that says too little → the likelier side, below 0.7 (a person looks)
@@ -84,22 +85,16 @@ def weigh(evidence: Evidence, rules: dict[str, Any]) -> Weights:
     """Keyword scores plus seals, signatures and drawing structure.
 
     A seal or an organisation's signature only supports an issued document's structure; a
-    person's signature proves nothing (citizens sign online applications too). A page whose
-    type name is an input's keeps only what identifies a result (a number, "V/v").
+    person's signature proves nothing (citizens sign online applications too).
     """
     kw = evidence.keywords
-    # a page that names an input's type (TỜ TRÌNH, BIÊN BẢN…) and no result's is that input: the
-    # structure every issued paper carries (issuer, "Nơi nhận", "Lưu: VT", a seal or signature)
-    # says who wrote it, not what it is
-    named_input = kw.names_an_input_only
-    structured = kw.result > 0 and not named_input
+    structured = kw.result > 0
     seal = rules["seal_weight"] if evidence.seals and structured else 0.0
     signature = 0.0
     if any(s.organisation for s in evidence.signers) and structured:
         signature = rules["organisation_signature_weight"]
     drawing = rules["drawing_weight"] if evidence.look is not None and evidence.look.is_drawing(rules) else 0.0
-    for_result = kw.result - (kw.result_structure if named_input else 0.0)
-    return Weights(for_result + seal + signature, kw.against + drawing, seal, signature, drawing)
+    return Weights(kw.result + seal + signature, kw.against + drawing, seal, signature, drawing)
 
 
 def confidence_from_margin(margin: float, rules: dict[str, Any]) -> float:
@@ -203,6 +198,16 @@ def _other_by(
 def _weighed(evidence: Evidence, w: Weights, rules: dict[str, Any]) -> Decision:
     kw = evidence.keywords
     category = Category.RESULT if w.margin >= 0 else Category.INPUT_COMPONENT
+    if kw.names_an_input_only and w.margin >= 0:
+        # a TỜ TRÌNH, a BIÊN BẢN in an office's layout: the type name says what it is, the layout only
+        # who wrote it. An office's own paper is a step of this dossier or tied to none (a report on
+        # many associations, internal minutes): a person looks
+        labels = tuple(kw.labels(("input",)))
+        fields = {"named": ", ".join(labels), "found": ", ".join(kw.labels(("result",)))}
+        document_type = kw.document_type("input")
+        return Decision(
+            Category.INPUT_COMPONENT, rules["cap_unsure"], "INPUT_TYPE_NAMED", fields, document_type, labels
+        )
     weaker, stronger = sorted((w.for_result, w.against))
     if weaker >= rules["conflict_share"] * stronger and weaker >= rules["conflict_min"]:
         decision = _side(category, "CONFLICTING_EVIDENCE", w, kw, rules)

@@ -99,6 +99,8 @@ MESSAGES: dict[str, str] = {
     "đã ban hành, dù có cấu trúc văn bản ban hành ({found}).",
     "PUBLIC_NOTICE": "Thông báo chung mời mọi đối tượng có nhu cầu ({invitation}), dù có cấu trúc văn bản ban hành "
     "({found}): không phải kết quả trả cho một người nộp hồ sơ; cần người kiểm tra.",
+    "INPUT_TYPE_NAMED": "Tên loại văn bản là giấy tờ của hồ sơ ({named}), dù có cấu trúc văn bản ban hành ({found}): "
+    "bước xử lý hồ sơ của cơ quan, hoặc văn bản chung không gắn với hồ sơ; cần người kiểm tra.",
     "UNISSUED_DOCUMENT": "Văn bản có cấu trúc văn bản ban hành ({found}) nhưng chưa ghi số và ngày ban hành: "
     "bản dự thảo, tệp mẫu hoặc bản Word trước khi ký; cần người kiểm tra bản đã ban hành.",
     "INTERNAL_DOCUMENT": "Văn bản điều hành nội bộ của cơ quan nhà nước ({found}): giao việc, chỉ tiêu cho đơn vị, "

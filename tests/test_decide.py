@@ -156,11 +156,11 @@ CASES = [
         (RULES["cap_unsure"], RULES["cap_unsure"]),
     ),
     (
-        "a TỜ TRÌNH in an office's layout, sealed, is the submission: its structure says who wrote it",
+        "a TỜ TRÌNH in an office's layout, sealed, is an office's paper of an input's type: a person looks",
         Evidence(keywords(result=5.5, identified=False, input=6.5, types={"input": "to_trinh"}), VIETNAMESE, seals=1),
         Category.INPUT_COMPONENT,
-        "INPUT_EVIDENCE",
-        (0.95, 0.98),
+        "INPUT_TYPE_NAMED",
+        (RULES["cap_unsure"], RULES["cap_unsure"]),
     ),
     (
         "a page naming a result's type too is weighed whole",
